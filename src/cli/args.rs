@@ -1,0 +1,124 @@
+//! The command line, as clap parses it.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// Check legal requirements written as Cedar policies against YAML cases.
+///
+/// lexgate evaluates every scenario in cases/ against the policies in
+/// policies/ and reports, per requirement, whether it passes, fails or is
+/// untested, with the clause it comes from and the policies that decided.
+///
+/// Exit codes: 0 all requirements pass, 1 a requirement fails (or the reports
+/// are out of date), 2 invalid input or usage.
+#[derive(Debug, Parser)]
+#[command(name = "lexgate", version, max_term_width = 100)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Options for every command.
+#[derive(Debug, Args)]
+pub struct GlobalArgs {
+    /// The project folder holding policies/ and cases/.
+    #[arg(long, global = true, default_value = ".", value_name = "DIR")]
+    pub root: PathBuf,
+    /// When to use colours (NO_COLOR is honoured by `auto`).
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+    /// Evaluate on this many threads (default: one per core). The output does
+    /// not depend on it.
+    #[arg(long, short = 'j', global = true, value_name = "N")]
+    pub jobs: Option<usize>,
+}
+
+/// When to colour the output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    /// When writing to a terminal and NO_COLOR is not set.
+    Auto,
+    /// Always.
+    Always,
+    /// Never.
+    Never,
+}
+
+/// The commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Evaluate every scenario and report per requirement.
+    Check(CheckArgs),
+    /// Parse and validate policies and cases without evaluating; report every problem.
+    Validate(ValidateArgs),
+    /// Write the committed reports: reports/<regime>.md and reports/<regime>.json.
+    Report(ReportArgs),
+}
+
+/// Which regimes, requirements and scenarios to take.
+#[derive(Debug, Args, Clone, Default)]
+pub struct FilterArgs {
+    /// Only regimes whose name contains this text, or matches this glob.
+    #[arg(long, value_name = "PATTERN")]
+    pub regime: Vec<String>,
+    /// Only requirements whose id contains this text, or matches this glob.
+    #[arg(long, value_name = "PATTERN")]
+    pub requirement: Vec<String>,
+    /// Only scenarios whose name contains this text, or matches this glob.
+    #[arg(long, value_name = "PATTERN")]
+    pub scenario: Vec<String>,
+    /// The moment for scenarios that give no `at:` (a date or an RFC 3339 timestamp).
+    #[arg(long, value_name = "DATE")]
+    pub as_of: Option<String>,
+}
+
+/// `lexgate check`.
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    #[command(flatten)]
+    pub filter: FilterArgs,
+    /// Output format.
+    #[arg(long, short = 'f', value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+    /// Write the output to this file (atomically) instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// List passing scenarios too (human format).
+    #[arg(long, short = 'v')]
+    pub verbose: bool,
+}
+
+/// Output formats of `check`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// For a terminal.
+    Human,
+    /// The versioned JSON report.
+    Json,
+    /// The Markdown report.
+    Markdown,
+    /// JUnit XML for CI.
+    Junit,
+}
+
+/// `lexgate validate`.
+#[derive(Debug, Args)]
+pub struct ValidateArgs {
+    /// Only regimes whose name contains this text, or matches this glob.
+    #[arg(long, value_name = "PATTERN")]
+    pub regime: Vec<String>,
+}
+
+/// `lexgate report`.
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// The folder of the reports (relative to --root).
+    #[arg(long, default_value = "reports", value_name = "DIR")]
+    pub dir: PathBuf,
+    /// Write nothing; exit 1 and show a diff when the reports are out of date.
+    #[arg(long)]
+    pub check: bool,
+}

@@ -1,0 +1,58 @@
+//! Command-line interface: arguments, dispatch, printing and exit codes.
+
+mod args;
+mod check;
+mod report;
+mod terminal;
+mod validate;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+pub use args::{Cli, Command};
+
+/// How a run ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Exit {
+    /// Everything passed (or nothing changed).
+    Ok = 0,
+    /// A requirement failed, or the reports are out of date.
+    Failed = 1,
+    /// Bad input or usage.
+    Invalid = 2,
+}
+
+impl From<Exit> for ExitCode {
+    fn from(e: Exit) -> Self {
+        ExitCode::from(e as u8)
+    }
+}
+
+/// Parses the arguments and runs the command.
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() {
+                Exit::Invalid.into()
+            } else {
+                Exit::Ok.into()
+            };
+        }
+    };
+    let term = terminal::Terminal::new(cli.global.color);
+    if let Some(jobs) = cli.global.jobs {
+        // Only fails if a pool was already built, which cannot happen this early.
+        let _ = rayon::ThreadPoolBuilder::new()
+            .num_threads(jobs)
+            .build_global();
+    }
+    let exit = match &cli.command {
+        Command::Check(args) => check::run(&cli.global, args, &term),
+        Command::Validate(args) => validate::run(&cli.global, args, &term),
+        Command::Report(args) => report::run(&cli.global, args, &term),
+    };
+    exit.into()
+}

@@ -1,0 +1,70 @@
+//! Talking to the terminal: colour choice and diagnostics.
+
+use std::io::{IsTerminal, Write};
+
+use lexgate::diagnostic::Diag;
+use miette::{GraphicalReportHandler, GraphicalTheme};
+
+use super::args::ColorChoice;
+
+/// Where and how to print.
+pub struct Terminal {
+    color_stdout: bool,
+    color_stderr: bool,
+}
+
+impl Terminal {
+    /// Decides colours once, from `--color`, NO_COLOR and whether the streams are terminals.
+    pub fn new(choice: ColorChoice) -> Self {
+        let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+        let decide = |is_tty: bool| match choice {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => is_tty && !no_color,
+        };
+        Self {
+            color_stdout: decide(std::io::stdout().is_terminal()),
+            color_stderr: decide(std::io::stderr().is_terminal()),
+        }
+    }
+
+    /// Whether standard output gets colours.
+    pub fn color_stdout(&self) -> bool {
+        self.color_stdout
+    }
+
+    /// Prints to standard output.
+    pub fn out(&self, text: &str) {
+        let mut out = std::io::stdout().lock();
+        let _ = out.write_all(text.as_bytes());
+        let _ = out.flush();
+    }
+
+    /// Prints a message to standard error.
+    pub fn err(&self, text: &str) {
+        let mut err = std::io::stderr().lock();
+        let _ = err.write_all(text.as_bytes());
+        let _ = err.flush();
+    }
+
+    /// Prints diagnostics to standard error, then a one-line summary.
+    pub fn diagnostics(&self, diags: &[Diag], what: &str) {
+        let theme = if self.color_stderr {
+            GraphicalTheme::unicode()
+        } else {
+            GraphicalTheme::unicode_nocolor()
+        };
+        let handler = GraphicalReportHandler::new_themed(theme).with_width(100);
+        let mut text = String::new();
+        for d in diags {
+            let _ = handler.render_report(&mut text, d);
+            text.push('\n');
+        }
+        let n = diags.len();
+        text.push_str(&format!(
+            "error: {n} problem{} found; {what}\n",
+            if n == 1 { "" } else { "s" }
+        ));
+        self.err(&text);
+    }
+}

@@ -1,0 +1,239 @@
+//! Finding the regimes: `policies/<regime>/` and `cases/<regime>/` folders,
+//! walked with walkdir (symlinks followed, loops reported), in sorted order so
+//! that everything downstream is deterministic.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use walkdir::WalkDir;
+
+use crate::catalogue;
+use crate::diagnostic::{Code, Diag, Diagnostics};
+use crate::source::display_name;
+
+/// The files of one regime.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RegimeFiles {
+    /// The regime's slug (its folder name).
+    pub name: String,
+    /// `policies/<regime>/*.cedarschema` (exactly one expected).
+    pub schemas: Vec<PathBuf>,
+    /// `policies/<regime>/**/*.cedar`, sorted.
+    pub policies: Vec<PathBuf>,
+    /// `cases/<regime>/requirements.yaml`, if present.
+    pub catalogue: Option<PathBuf>,
+    /// Every other `cases/<regime>/**/*.yaml`, sorted.
+    pub scenarios: Vec<PathBuf>,
+}
+
+/// Deepest folder nesting walked under a regime.
+const MAX_WALK_DEPTH: usize = 16;
+
+/// Finds every regime under `root`. Problems (unreadable folders, symlink
+/// loops, a regime with half its files) go to `diags`.
+pub fn discover(root: &Path, diags: &mut Diagnostics) -> Vec<RegimeFiles> {
+    let policies_dir = root.join("policies");
+    let cases_dir = root.join("cases");
+    for dir in [&policies_dir, &cases_dir] {
+        if !dir.is_dir() {
+            diags.push(
+                Diag::new(
+                    Code::NoRegimes,
+                    format!("there is no `{}` folder", display_name(root, dir)),
+                )
+                .with_help("run lexgate from the project root, or pass --root"),
+            );
+        }
+    }
+    let names: BTreeSet<String> = [&policies_dir, &cases_dir]
+        .iter()
+        .flat_map(|d| subfolders(root, d, diags))
+        .collect();
+    let mut regimes = Vec::new();
+    for name in names {
+        let mut files = RegimeFiles {
+            name: name.clone(),
+            schemas: Vec::new(),
+            policies: Vec::new(),
+            catalogue: None,
+            scenarios: Vec::new(),
+        };
+        for path in walk(root, &policies_dir.join(&name), diags) {
+            match extension(&path) {
+                Some("cedarschema") => files.schemas.push(path),
+                Some("cedar") => files.policies.push(path),
+                _ => {}
+            }
+        }
+        for path in walk(root, &cases_dir.join(&name), diags) {
+            if !matches!(extension(&path), Some("yaml" | "yml")) {
+                continue;
+            }
+            let is_catalogue = path.parent() == Some(cases_dir.join(&name).as_path())
+                && path.file_name().is_some_and(|f| f == catalogue::FILE_NAME);
+            if is_catalogue {
+                files.catalogue = Some(path);
+            } else {
+                files.scenarios.push(path);
+            }
+        }
+        check_complete(root, &files, diags);
+        regimes.push(files);
+    }
+    if regimes.is_empty() && diags.is_empty() {
+        diags.push(
+            Diag::new(Code::NoRegimes, "no regime found: `policies/` and `cases/` have no subfolders")
+                .with_help("create one with policies/<regime>/schema.cedarschema and cases/<regime>/requirements.yaml"),
+        );
+    }
+    regimes
+}
+
+fn check_complete(root: &Path, files: &RegimeFiles, diags: &mut Diagnostics) {
+    let mut missing = Vec::new();
+    if files.schemas.is_empty() {
+        missing.push(format!("policies/{}/schema.cedarschema", files.name));
+    }
+    if files.catalogue.is_none() {
+        missing.push(format!("cases/{}/{}", files.name, catalogue::FILE_NAME));
+    }
+    if !missing.is_empty() {
+        diags.push(
+            Diag::new(
+                Code::RegimeIncomplete,
+                format!("regime `{}` lacks {}", files.name, missing.join(" and ")),
+            )
+            .with_help("every regime needs a schema in policies/<regime>/ and a catalogue in cases/<regime>/"),
+        );
+    }
+    if files.schemas.len() > 1 {
+        let names: Vec<_> = files
+            .schemas
+            .iter()
+            .map(|p| display_name(root, p))
+            .collect();
+        diags.push(
+            Diag::new(
+                Code::RegimeIncomplete,
+                format!(
+                    "regime `{}` has more than one schema: {}",
+                    files.name,
+                    names.join(", ")
+                ),
+            )
+            .with_help("keep one schema file per regime"),
+        );
+    }
+}
+
+fn extension(path: &Path) -> Option<&str> {
+    path.extension().and_then(|e| e.to_str())
+}
+
+fn subfolders(root: &Path, dir: &Path, diags: &mut Diagnostics) -> Vec<String> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for entry in entries {
+        match entry {
+            Ok(e) if e.path().is_dir() => {
+                if let Some(name) = e.file_name().to_str() {
+                    if !name.starts_with('.') {
+                        out.push(name.to_string());
+                    }
+                }
+            }
+            Ok(_) => {}
+            Err(e) => diags.push(Diag::new(
+                Code::WalkError,
+                format!("cannot list `{}`: {e}", display_name(root, dir)),
+            )),
+        }
+    }
+    out
+}
+
+/// Every file under `dir`, sorted; missing `dir` gives nothing.
+fn walk(root: &Path, dir: &Path, diags: &mut Diagnostics) -> Vec<PathBuf> {
+    if !dir.exists() {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    let walker = WalkDir::new(dir)
+        .follow_links(true)
+        .max_depth(MAX_WALK_DEPTH)
+        .sort_by_file_name();
+    for entry in walker {
+        match entry {
+            Ok(e) if e.file_type().is_file() => out.push(e.into_path()),
+            Ok(_) => {}
+            Err(e) => {
+                let path = e
+                    .path()
+                    .map(|p| display_name(root, p))
+                    .unwrap_or_else(|| display_name(root, dir));
+                let (code, help) = if e.loop_ancestor().is_some() {
+                    (
+                        Code::WalkError,
+                        "remove the symbolic link that points back to its own folder",
+                    )
+                } else {
+                    (Code::WalkError, "check the file's permissions")
+                };
+                diags.push(Diag::new(code, format!("cannot walk `{path}`: {e}")).with_help(help));
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_files_of_each_regime_in_order() {
+        let dir = tempfile::tempdir().unwrap();
+        let r = dir.path();
+        for f in [
+            "policies/b/schema.cedarschema",
+            "policies/b/z.cedar",
+            "policies/b/a.cedar",
+            "cases/b/requirements.yaml",
+            "cases/b/sub/two.yaml",
+            "cases/b/one.yaml",
+            "cases/b/readme.md",
+        ] {
+            std::fs::create_dir_all(r.join(f).parent().unwrap()).unwrap();
+            std::fs::write(r.join(f), "").unwrap();
+        }
+        let mut d = Diagnostics::default();
+        let regimes = discover(r, &mut d);
+        assert!(d.is_empty());
+        assert_eq!(regimes.len(), 1);
+        let names = |v: &[PathBuf]| v.iter().map(|p| display_name(r, p)).collect::<Vec<_>>();
+        assert_eq!(
+            names(&regimes[0].policies),
+            ["policies/b/a.cedar", "policies/b/z.cedar"]
+        );
+        assert_eq!(
+            names(&regimes[0].scenarios),
+            ["cases/b/one.yaml", "cases/b/sub/two.yaml"]
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_symlink_loop_is_a_diagnostic() {
+        let dir = tempfile::tempdir().unwrap();
+        let r = dir.path();
+        std::fs::create_dir_all(r.join("policies/a")).unwrap();
+        std::fs::create_dir_all(r.join("cases/a")).unwrap();
+        std::os::unix::fs::symlink(r.join("cases/a"), r.join("cases/a/loop")).unwrap();
+        let mut d = Diagnostics::default();
+        discover(r, &mut d);
+        let all = d.into_sorted();
+        assert!(all.iter().any(|d| d.code == Code::WalkError), "{all:?}");
+    }
+}

@@ -1,0 +1,203 @@
+//! Evaluation: every selected scenario through Cedar's authorizer, in
+//! parallel, with results in the scenarios' own order whatever the thread
+//! count; then the comparison with the expectation.
+
+use cedar_policy::{Authorizer, Decision};
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::filter::Selection;
+use crate::load::{Project, Regime};
+use crate::lower::LoweredScenario;
+use crate::scenario::Expect;
+
+/// What happened to one scenario.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Outcome {
+    /// pass, fail or error.
+    pub status: Status,
+    /// Cedar's decision.
+    pub decision: Expect,
+    /// The policies that determined the decision, sorted.
+    pub decided_by: Vec<String>,
+    /// Evaluation errors raised by policies, sorted.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<String>,
+    /// Why it failed, in words.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+/// The result of comparing an outcome with its expectation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    /// As expected.
+    Pass,
+    /// Not as expected.
+    Fail,
+    /// A policy raised an evaluation error: never a pass.
+    Error,
+}
+
+/// The selected scenarios of a regime, with their outcomes, in file order.
+pub type RegimeOutcomes<'a> = Vec<(&'a LoweredScenario, Outcome)>;
+
+/// Evaluates the selected scenarios of every regime.
+pub fn evaluate<'a>(project: &'a Project, selection: &Selection) -> Vec<RegimeOutcomes<'a>> {
+    let authorizer = Authorizer::new();
+    project
+        .regimes
+        .iter()
+        .map(|regime| {
+            let selected: Vec<(&LoweredScenario, &cedar_policy::Entities)> = regime
+                .files
+                .iter()
+                .flat_map(|f| {
+                    f.scenarios
+                        .iter()
+                        .map(move |s| (s, s.entities.as_ref().unwrap_or(&f.fixtures)))
+                })
+                .filter(|(s, _)| selection.scenario(&s.name, &s.requirements))
+                .collect();
+            selected
+                .par_iter()
+                .map(|(scenario, entities)| {
+                    (*scenario, run(&authorizer, regime, scenario, entities))
+                })
+                .collect()
+        })
+        .collect()
+}
+
+fn run(
+    authorizer: &Authorizer,
+    regime: &Regime,
+    scenario: &LoweredScenario,
+    entities: &cedar_policy::Entities,
+) -> Outcome {
+    let response = authorizer.is_authorized(&scenario.request, &regime.policies.set, entities);
+    let decision = match response.decision() {
+        Decision::Allow => Expect::Allow,
+        Decision::Deny => Expect::Deny,
+    };
+    let mut decided_by: Vec<String> = response
+        .diagnostics()
+        .reason()
+        .map(|p| p.to_string())
+        .collect();
+    decided_by.sort();
+    let mut errors: Vec<String> = response
+        .diagnostics()
+        .errors()
+        .map(|e| e.to_string())
+        .collect();
+    errors.sort();
+    judge(
+        scenario.expect,
+        scenario.decided_by.as_deref(),
+        decision,
+        decided_by,
+        errors,
+    )
+}
+
+/// Compares a decision with the expectation (a pure function: the heart of
+/// the checker).
+pub fn judge(
+    expect: Expect,
+    expected_by: Option<&[String]>,
+    decision: Expect,
+    decided_by: Vec<String>,
+    errors: Vec<String>,
+) -> Outcome {
+    let (status, reason) = if !errors.is_empty() {
+        (
+            Status::Error,
+            Some(format!(
+                "a policy raised an evaluation error: {}",
+                errors.join("; ")
+            )),
+        )
+    } else if decision != expect {
+        (
+            Status::Fail,
+            Some(format!(
+                "expected {expect}, got {decision} ({})",
+                by_words(&decided_by)
+            )),
+        )
+    } else {
+        match expected_by {
+            Some(want) if want != decided_by.as_slice() => (
+                Status::Fail,
+                Some(format!(
+                    "{decision} as expected, but {} instead of {}",
+                    by_words(&decided_by),
+                    by_words(want)
+                )),
+            ),
+            _ => (Status::Pass, None),
+        }
+    };
+    Outcome {
+        status,
+        decision,
+        decided_by,
+        errors,
+        reason,
+    }
+}
+
+/// "decided by a, b" or "no policy applied".
+pub fn by_words(ids: &[String]) -> String {
+    if ids.is_empty() {
+        "no policy applied".to_string()
+    } else {
+        format!("decided by {}", ids.join(", "))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ids(v: &[&str]) -> Vec<String> {
+        v.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn a_matching_decision_passes() {
+        let o = judge(Expect::Allow, None, Expect::Allow, ids(&["p"]), vec![]);
+        assert_eq!(o.status, Status::Pass);
+    }
+
+    #[test]
+    fn a_wrong_decision_fails_with_the_deciding_policies() {
+        let o = judge(Expect::Deny, None, Expect::Allow, ids(&["p"]), vec![]);
+        assert_eq!(o.status, Status::Fail);
+        assert_eq!(o.reason.unwrap(), "expected deny, got allow (decided by p)");
+    }
+
+    #[test]
+    fn the_right_decision_by_the_wrong_policy_fails() {
+        let o = judge(
+            Expect::Deny,
+            Some(&ids(&["f"])),
+            Expect::Deny,
+            vec![],
+            vec![],
+        );
+        assert_eq!(o.status, Status::Fail);
+        assert!(o
+            .reason
+            .unwrap()
+            .contains("no policy applied instead of decided by f"));
+    }
+
+    #[test]
+    fn an_evaluation_error_is_never_a_pass() {
+        let o = judge(Expect::Deny, None, Expect::Deny, vec![], ids(&["boom"]));
+        assert_eq!(o.status, Status::Error);
+    }
+}

@@ -1,0 +1,92 @@
+//! lexgate: a policy-as-code compliance checker.
+//!
+//! Legal rules are Cedar policies (`policies/<regime>/`), concrete situations are
+//! YAML cases (`cases/<regime>/`). The library discovers and loads both, lowers
+//! every scenario to a Cedar request, evaluates it and builds one report model
+//! that pure renderers turn into text. It never prints: only the binary talks to
+//! the terminal, so every stage can be tested as a function.
+#![warn(clippy::print_stdout, clippy::print_stderr)]
+
+pub mod catalogue;
+pub mod diagnostic;
+pub mod discover;
+pub mod evaluate;
+pub mod filter;
+pub mod load;
+pub mod lower;
+pub mod output;
+pub mod policies;
+pub mod report;
+pub mod scenario;
+pub mod schema;
+pub mod source;
+pub mod yaml;
+
+use std::path::Path;
+
+use diagnostic::{Code, Diag};
+use filter::{Matcher, Selection};
+use load::LoadOptions;
+use report::Report;
+
+/// What a run takes: regimes, requirements and scenarios to select, and the
+/// moment for scenarios without `at:`.
+#[derive(Debug, Default, Clone)]
+pub struct RunOptions {
+    /// `--regime` patterns.
+    pub regimes: Vec<String>,
+    /// `--requirement` patterns.
+    pub requirements: Vec<String>,
+    /// `--scenario` patterns.
+    pub scenarios: Vec<String>,
+    /// `--as-of`.
+    pub as_of: Option<String>,
+}
+
+impl RunOptions {
+    /// Resolves the patterns and the moment; a bad one is a usage diagnostic.
+    pub fn resolve(&self) -> Result<(LoadOptions, Selection), Vec<Diag>> {
+        let mut errors = Vec::new();
+        let mut matchers = |patterns: &[String]| -> Vec<Matcher> {
+            patterns
+                .iter()
+                .filter_map(|p| {
+                    Matcher::new(p)
+                        .map_err(|e| errors.push(Diag::new(Code::Usage, e)))
+                        .ok()
+                })
+                .collect()
+        };
+        let regimes = matchers(&self.regimes);
+        let selection = Selection {
+            requirements: matchers(&self.requirements),
+            scenarios: matchers(&self.scenarios),
+        };
+        let as_of = match &self.as_of {
+            None => None,
+            Some(s) => match lower::datetime(s) {
+                Ok(d) => Some(d),
+                Err(why) => {
+                    errors.push(Diag::new(
+                        Code::Usage,
+                        format!("--as-of `{s}` is not a date or timestamp: {why}"),
+                    ));
+                    None
+                }
+            },
+        };
+        if errors.is_empty() {
+            Ok((LoadOptions { regimes, as_of }, selection))
+        } else {
+            Err(errors)
+        }
+    }
+}
+
+/// Loads, validates, evaluates and reports: the whole job, as a function.
+pub fn run(root: &Path, options: &RunOptions) -> Result<Report, Vec<Diag>> {
+    let (load_options, selection) = options.resolve()?;
+    let project = load::load(root, &load_options)?;
+    let outcomes = evaluate::evaluate(&project, &selection);
+    Ok(Report::build(&project, &outcomes, &selection))
+}

@@ -1,0 +1,203 @@
+//! Loading a project: discover the regimes, read and check every file, lower
+//! every scenario, and collect **all** problems before anything is evaluated.
+
+use std::collections::BTreeMap;
+use std::path::{Path as FsPath, PathBuf};
+
+use rayon::prelude::*;
+
+use crate::catalogue::LoadedCatalogue;
+use crate::diagnostic::{Code, Diag, Diagnostics};
+use crate::discover::{discover, RegimeFiles};
+use crate::filter::Matcher;
+use crate::lower::{lower_file, LoweredFile, Refs};
+use crate::policies::RegimePolicies;
+use crate::scenario::ScenarioFile;
+use crate::schema::RegimeSchema;
+use crate::source::SourceFile;
+use crate::yaml::{self, Path, YamlIndex};
+
+/// A loaded project: every regime, ready to evaluate.
+#[derive(Debug)]
+pub struct Project {
+    /// The project root.
+    pub root: PathBuf,
+    /// The regimes, sorted by name.
+    pub regimes: Vec<Regime>,
+}
+
+/// One regime, loaded and lowered.
+#[derive(Debug)]
+pub struct Regime {
+    /// Its slug.
+    pub name: String,
+    /// Its catalogue.
+    pub catalogue: LoadedCatalogue,
+    /// Its schema.
+    pub schema: RegimeSchema,
+    /// Its policies.
+    pub policies: RegimePolicies,
+    /// Its scenario files, lowered, in path order.
+    pub files: Vec<LoweredFile>,
+}
+
+/// What to load.
+#[derive(Debug, Default, Clone)]
+pub struct LoadOptions {
+    /// Only the regimes matching one of these (all when empty).
+    pub regimes: Vec<Matcher>,
+    /// The moment of scenarios without `at:`.
+    pub as_of: Option<String>,
+}
+
+/// Loads every regime under `root`; on any problem, returns all of them.
+pub fn load(root: &FsPath, options: &LoadOptions) -> Result<Project, Vec<Diag>> {
+    let mut diags = Diagnostics::default();
+    let found = discover(root, &mut diags);
+    let selected: Vec<RegimeFiles> = found
+        .into_iter()
+        .filter(|r| {
+            options.regimes.is_empty() || options.regimes.iter().any(|m| m.matches(&r.name))
+        })
+        .collect();
+    if selected.is_empty() && diags.is_empty() {
+        diags.push(
+            Diag::new(Code::Usage, "no regime matches the --regime filter")
+                .with_help("run `lexgate check` without --regime to see every regime"),
+        );
+    }
+    let regimes: Vec<(Option<Regime>, Diagnostics)> = selected
+        .par_iter()
+        .map(|files| {
+            let mut d = Diagnostics::default();
+            let regime = load_regime(root, files, options, &mut d);
+            (regime, d)
+        })
+        .collect();
+    let mut loaded = Vec::new();
+    for (regime, d) in regimes {
+        diags.extend(d);
+        loaded.extend(regime);
+    }
+    if diags.is_empty() {
+        Ok(Project {
+            root: root.to_path_buf(),
+            regimes: loaded,
+        })
+    } else {
+        Err(diags.into_sorted())
+    }
+}
+
+fn read(root: &FsPath, path: &std::path::Path, diags: &mut Diagnostics) -> Option<SourceFile> {
+    SourceFile::read(root, path)
+        .map_err(|d| diags.push(*d))
+        .ok()
+}
+
+fn load_regime(
+    root: &FsPath,
+    files: &RegimeFiles,
+    options: &LoadOptions,
+    diags: &mut Diagnostics,
+) -> Option<Regime> {
+    let catalogue = files
+        .catalogue
+        .as_ref()
+        .and_then(|p| read(root, p, diags))
+        .and_then(|f| LoadedCatalogue::load(f, &files.name, diags));
+    let schema = files
+        .schemas
+        .first()
+        .and_then(|p| read(root, p, diags))
+        .and_then(|f| RegimeSchema::parse(&f).map_err(|d| diags.push(*d)).ok());
+    if let (Some(c), Some(s)) = (&catalogue, &schema) {
+        if c.catalogue.namespace != s.namespace {
+            diags.push(
+                Diag::new(
+                    Code::CatalogueError,
+                    format!(
+                        "the catalogue names namespace `{}` but the schema declares `{}`",
+                        c.catalogue.namespace, s.namespace
+                    ),
+                )
+                .at(
+                    &c.file,
+                    c.index.value_span(&Path::root().key("namespace")),
+                    "does not match the schema",
+                )
+                .with_help(format!("write `namespace: {}`", s.namespace)),
+            );
+        }
+    }
+    let policy_files: Vec<SourceFile> = files
+        .policies
+        .iter()
+        .filter_map(|p| read(root, p, diags))
+        .collect();
+    if policy_files.is_empty() && !files.schemas.is_empty() {
+        diags.push(Diag::new(
+            Code::RegimeIncomplete,
+            format!("regime `{}` has no policies (*.cedar)", files.name),
+        ));
+    }
+    let policies = RegimePolicies::load(&policy_files, schema.as_ref(), catalogue.as_ref(), diags);
+
+    let mut parsed: Vec<(SourceFile, ScenarioFile, YamlIndex)> = Vec::new();
+    for path in &files.scenarios {
+        let Some(file) = read(root, path, diags) else {
+            continue;
+        };
+        match yaml::parse::<ScenarioFile>(&file) {
+            Ok((sf, index)) => parsed.push((file, sf, index)),
+            Err(d) => diags.push(*d),
+        }
+    }
+    check_unique_names(&parsed, diags);
+
+    let schema = schema?;
+    let refs = Refs {
+        catalogue: catalogue.as_ref(),
+        policies: &policies,
+        as_of: options.as_of.as_deref(),
+    };
+    let lowered: Vec<(Option<LoweredFile>, Diagnostics)> = parsed
+        .par_iter()
+        .map(|(file, parsed, index)| {
+            let mut d = Diagnostics::default();
+            let lowered = lower_file(&schema, file, parsed, index, &refs, &mut d);
+            (lowered, d)
+        })
+        .collect();
+    let mut lowered_files = Vec::new();
+    for (f, d) in lowered {
+        diags.extend(d);
+        lowered_files.extend(f);
+    }
+    Some(Regime {
+        name: files.name.clone(),
+        catalogue: catalogue?,
+        schema,
+        policies,
+        files: lowered_files,
+    })
+}
+
+fn check_unique_names(parsed: &[(SourceFile, ScenarioFile, YamlIndex)], diags: &mut Diagnostics) {
+    let mut first: BTreeMap<&str, (&str, usize)> = BTreeMap::new();
+    for (file, sf, index) in parsed {
+        for (i, sc) in sf.scenarios.iter().enumerate() {
+            let span = index.value_span(&Path::root().key("scenarios").index(i).key("name"));
+            let line = file.line_of(span.offset());
+            if let Some((other_file, other_line)) = first.get(sc.name.as_str()) {
+                diags.push(
+                    Diag::new(Code::DuplicateId, format!("two scenarios are named `{}`", sc.name))
+                        .at(file, span, "second use of the name")
+                        .with_help(format!("the first is in {other_file} line {other_line}; scenario names are unique within a regime")),
+                );
+            } else {
+                first.insert(&sc.name, (&file.name, line));
+            }
+        }
+    }
+}

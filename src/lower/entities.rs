@@ -1,0 +1,246 @@
+//! Entities as written in YAML (grouped by type, plain ids), merged with a
+//! scenario's overrides, and lowered to Cedar's entity JSON.
+
+use std::collections::BTreeMap;
+
+use serde_json::{json, Value as Json};
+use serde_yaml::{Mapping, Value};
+
+use super::value::{key_text, split_ref, Ctx, Known, Ref};
+use crate::diagnostic::{did_you_mean, Code, Diagnostics};
+use crate::yaml::Path;
+
+/// The reserved key for an entity's parents.
+pub const PARENTS_KEY: &str = "in";
+
+/// One entity as written: its attributes keep the path they were written at.
+#[derive(Debug, Clone)]
+pub struct EntitySpec {
+    /// Type and id.
+    pub r: Ref,
+    /// Where its id is written.
+    pub path: Path,
+    /// Attributes: name, value, where written.
+    pub attrs: Vec<(String, Value, Path)>,
+    /// Parents, if given.
+    pub parents: Option<(Value, Path)>,
+}
+
+/// Reads an `entities:` mapping at `base`.
+pub fn read_specs(
+    ctx: &Ctx<'_>,
+    map: &Mapping,
+    base: &Path,
+    diags: &mut Diagnostics,
+) -> Vec<EntitySpec> {
+    let mut out = Vec::new();
+    for (type_key, body) in map {
+        let written = key_text(type_key);
+        let ty = split_ref(&format!("{written}::x"), &ctx.schema.namespace)
+            .map(|(t, _)| t)
+            .unwrap_or_else(|| written.clone());
+        let type_path = base.key(written.clone());
+        if !ctx.schema.entities.contains_key(&ty) {
+            diags.push(
+                ctx.at_key(
+                    Code::UnknownEntityType,
+                    format!("there is no entity type `{ty}` in the schema"),
+                    &type_path,
+                    "unknown entity type",
+                )
+                .with_help(
+                    did_you_mean(&ty, ctx.schema.entities.keys().map(String::as_str))
+                        .unwrap_or_else(|| {
+                            format!(
+                                "the entity types are: {}",
+                                ctx.schema
+                                    .entities
+                                    .keys()
+                                    .map(|k| format!("`{k}`"))
+                                    .collect::<Vec<_>>()
+                                    .join(", ")
+                            )
+                        }),
+                ),
+            );
+            continue;
+        }
+        match body {
+            Value::Mapping(ids) => {
+                for (id_key, attrs) in ids {
+                    let id = key_text(id_key);
+                    let path = type_path.key(id.clone());
+                    if let Some(spec) = read_one(ctx, &ty, &id, attrs, &path, diags) {
+                        out.push(spec);
+                    }
+                }
+            }
+            Value::Sequence(ids) => {
+                for (i, id) in ids.iter().enumerate() {
+                    let path = type_path.index(i);
+                    match id {
+                        Value::String(s) => out.push(EntitySpec {
+                            r: Ref { ty: ty.clone(), id: s.clone() },
+                            path,
+                            attrs: Vec::new(),
+                            parents: None,
+                        }),
+                        _ => diags.push(ctx.at_value(Code::WrongType, "expected an entity id", &path, "not an id")),
+                    }
+                }
+            }
+            Value::Null => {}
+            _ => diags.push(
+                ctx.at_value(Code::WrongType, format!("entities of type `{ty}` are written as a mapping of ids (or a list of ids)"), &type_path, "not a mapping")
+                    .with_help(format!("write e.g.\n  {ty}:\n    some_id: {{attribute: value}}")),
+            ),
+        }
+    }
+    out
+}
+
+fn read_one(
+    ctx: &Ctx<'_>,
+    ty: &str,
+    id: &str,
+    attrs: &Value,
+    path: &Path,
+    diags: &mut Diagnostics,
+) -> Option<EntitySpec> {
+    let mut spec = EntitySpec {
+        r: Ref {
+            ty: ty.to_string(),
+            id: id.to_string(),
+        },
+        path: path.clone(),
+        attrs: Vec::new(),
+        parents: None,
+    };
+    match attrs {
+        Value::Null => {}
+        Value::Mapping(m) => {
+            for (k, v) in m {
+                let name = key_text(k);
+                let p = path.key(name.clone());
+                if name == PARENTS_KEY {
+                    spec.parents = Some((v.clone(), p));
+                } else {
+                    spec.attrs.push((name, v.clone(), p));
+                }
+            }
+        }
+        _ => {
+            diags.push(
+                ctx.at_value(
+                    Code::WrongType,
+                    format!("the attributes of `{ty}` `{id}` must be a mapping"),
+                    path,
+                    "not a mapping",
+                )
+                .with_help("write `{}` for an entity without attributes"),
+            );
+            return None;
+        }
+    }
+    Some(spec)
+}
+
+/// Which entities exist, by type.
+pub fn known_of<'a>(specs: impl IntoIterator<Item = &'a EntitySpec>) -> Known {
+    let mut known = Known::new();
+    for s in specs {
+        known
+            .entry(s.r.ty.clone())
+            .or_default()
+            .insert(s.r.id.clone());
+    }
+    known
+}
+
+/// Applies overrides to fixtures: attributes written in an override replace
+/// the fixture's (`null` removes one), parents are replaced when given, and
+/// new entities are added. Returns only the entities the overrides touched.
+pub fn merge(fixtures: &BTreeMap<Ref, EntitySpec>, overrides: Vec<EntitySpec>) -> Vec<EntitySpec> {
+    overrides
+        .into_iter()
+        .map(|o| match fixtures.get(&o.r) {
+            None => EntitySpec {
+                attrs: o
+                    .attrs
+                    .into_iter()
+                    .filter(|(_, v, _)| !v.is_null())
+                    .collect(),
+                ..o
+            },
+            Some(base) => {
+                let mut merged = base.clone();
+                for (name, value, path) in o.attrs {
+                    merged.attrs.retain(|(n, _, _)| *n != name);
+                    if !value.is_null() {
+                        merged.attrs.push((name, value, path));
+                    }
+                }
+                if o.parents.is_some() {
+                    merged.parents = o.parents;
+                }
+                merged.path = o.path;
+                merged
+            }
+        })
+        .collect()
+}
+
+/// Lowers one entity to Cedar's JSON.
+pub fn lower(
+    ctx: &Ctx<'_>,
+    spec: &EntitySpec,
+    known: &Known,
+) -> Result<Json, Box<crate::diagnostic::Diag>> {
+    let decl = &ctx.schema.entities[&spec.r.ty];
+    let owner = format!("`{}` `{}`", spec.r.ty, spec.r.id);
+    let attrs = ctx.record(&spec.attrs, &decl.attrs, &spec.path, &owner, known)?;
+    let mut parents = Vec::new();
+    if let Some((value, path)) = &spec.parents {
+        if decl.member_of.is_empty() {
+            return Err(ctx
+                .at_key(
+                    Code::WrongType,
+                    format!(
+                        "{owner} cannot be `in` anything: the schema gives `{}` no parent types",
+                        spec.r.ty
+                    ),
+                    path,
+                    "no parents allowed",
+                )
+                .boxed());
+        }
+        let items: Vec<(Value, Path)> = match value {
+            Value::Sequence(items) => items
+                .iter()
+                .cloned()
+                .enumerate()
+                .map(|(i, v)| (v, path.index(i)))
+                .collect(),
+            single => vec![(single.clone(), path.clone())],
+        };
+        for (item, p) in items {
+            let Value::String(text) = item else {
+                return Err(ctx
+                    .at_value(
+                        Code::WrongType,
+                        "expected a reference to a parent entity",
+                        &p,
+                        "not a reference",
+                    )
+                    .boxed());
+            };
+            let r = ctx.reference(&text, &decl.member_of, &p, known)?;
+            parents.push(json!({"type": ctx.schema.qualified(&r.ty), "id": r.id}));
+        }
+    }
+    Ok(json!({
+        "uid": {"type": ctx.schema.qualified(&spec.r.ty), "id": spec.r.id},
+        "attrs": attrs,
+        "parents": parents,
+    }))
+}

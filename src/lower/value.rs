@@ -1,0 +1,493 @@
+//! YAML values to Cedar JSON values, through the schema's types.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde_json::{json, Value as Json};
+use serde_yaml::Value;
+
+use crate::diagnostic::{did_you_mean, Code, Diag};
+use crate::schema::{Record, RegimeSchema, Ty};
+use crate::source::SourceFile;
+use crate::yaml::{Path, YamlIndex};
+
+/// The entities that exist for a lowering: type → ids.
+pub type Known = BTreeMap<String, BTreeSet<String>>;
+
+/// Everything needed to lower values of one file, and to point into it.
+pub struct Ctx<'a> {
+    /// The regime's schema.
+    pub schema: &'a RegimeSchema,
+    /// The file being lowered.
+    pub file: &'a SourceFile,
+    /// Its positions.
+    pub index: &'a YamlIndex,
+}
+
+/// A reference to an entity, resolved.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Ref {
+    /// Short type name.
+    pub ty: String,
+    /// The id.
+    pub id: String,
+}
+
+impl Ctx<'_> {
+    /// A diagnostic underlining the value at `path`.
+    pub fn at_value(
+        &self,
+        code: Code,
+        message: impl Into<String>,
+        path: &Path,
+        label: &str,
+    ) -> Diag {
+        Diag::new(code, message).at(self.file, self.index.value_span(path), label)
+    }
+
+    /// A diagnostic underlining the key at `path`.
+    pub fn at_key(&self, code: Code, message: impl Into<String>, path: &Path, label: &str) -> Diag {
+        Diag::new(code, message).at(self.file, self.index.key_span(path), label)
+    }
+
+    /// Lowers `value` of type `ty` at `path` into Cedar's JSON form.
+    pub fn value(
+        &self,
+        value: &Value,
+        ty: &Ty,
+        path: &Path,
+        known: &Known,
+    ) -> Result<Json, Box<Diag>> {
+        let wrong = |what: &str| {
+            self.at_value(
+                Code::WrongType,
+                format!("expected {}, found {what}", ty.describe()),
+                path,
+                "wrong type",
+            )
+            .boxed()
+        };
+        if let Value::Tagged(t) = value {
+            return Err(self
+                .at_value(
+                    Code::WrongType,
+                    format!("YAML tags such as `{}` are not used in case files", t.tag),
+                    path,
+                    "tag",
+                )
+                .with_help("write the plain value")
+                .boxed());
+        }
+        match (ty, value) {
+            (_, Value::Null) => Err(self
+                .at_value(
+                    Code::MissingAttribute,
+                    format!("expected {}, found nothing", ty.describe()),
+                    path,
+                    "no value",
+                )
+                .boxed()),
+            (Ty::Bool, Value::Bool(b)) => Ok(Json::Bool(*b)),
+            (Ty::Bool, Value::String(s)) => Err(with_help(
+                wrong(&format!("the text `{s}`")),
+                "write true or false, without quotes",
+            )),
+            (Ty::Long, Value::Number(n)) => n
+                .as_i64()
+                .map(|i| json!(i))
+                .ok_or_else(|| wrong(&format!("the number {n}"))),
+            (Ty::String, Value::String(s)) => Ok(Json::String(s.clone())),
+            (Ty::String, Value::Number(n)) => Err(with_help(
+                wrong(&format!("the number {n}")),
+                &format!("quote it: \"{n}\""),
+            )),
+            (Ty::String, Value::Bool(b)) => Err(with_help(
+                wrong(&format!("the boolean {b}")),
+                &format!("quote it: \"{b}\""),
+            )),
+            (Ty::Entity(t), Value::String(s)) => {
+                let r = self.reference(s, std::slice::from_ref(t), path, known)?;
+                Ok(self.entity_json(&r))
+            }
+            (Ty::Set(elem), Value::Sequence(items)) => items
+                .iter()
+                .enumerate()
+                .map(|(i, v)| self.value(v, elem, &path.index(i), known))
+                .collect::<Result<Vec<_>, _>>()
+                .map(Json::Array),
+            (Ty::Record(record), Value::Mapping(map)) => {
+                let pairs: Vec<(String, Value, Path)> = map
+                    .iter()
+                    .map(|(k, v)| {
+                        let k = key_text(k);
+                        let p = path.key(k.clone());
+                        (k, v.clone(), p)
+                    })
+                    .collect();
+                self.record(&pairs, record, path, "this record", known)
+                    .map(Json::Object)
+            }
+            (Ty::Datetime, Value::String(s)) => datetime(s)
+                .map(|d| json!({"__extn": {"fn": "datetime", "arg": d}}))
+                .map_err(|why| {
+                    self.at_value(
+                        Code::BadDate,
+                        format!("`{s}` is not a valid date or timestamp: {why}"),
+                        path,
+                        "bad date",
+                    )
+                    .with_help("write a date as 2024-05-02 or a moment as 2024-05-02T10:00:00Z")
+                    .boxed()
+                }),
+            (Ty::Duration, Value::String(s)) => {
+                if is_duration(s) {
+                    Ok(json!({"__extn": {"fn": "duration", "arg": s}}))
+                } else {
+                    Err(self
+                        .at_value(
+                            Code::WrongType,
+                            format!("`{s}` is not a duration"),
+                            path,
+                            "bad duration",
+                        )
+                        .with_help(
+                            "write whole numbers with units d, h, m, s, ms, e.g. 72h or 3d12h",
+                        )
+                        .boxed())
+                }
+            }
+            (Ty::Decimal, Value::String(s)) => Ok(json!({"__extn": {"fn": "decimal", "arg": s}})),
+            (Ty::Decimal, Value::Number(n)) => {
+                Ok(json!({"__extn": {"fn": "decimal", "arg": decimal_text(n)}}))
+            }
+            (Ty::IpAddr, Value::String(s)) => Ok(json!({"__extn": {"fn": "ip", "arg": s}})),
+            (_, other) => Err(wrong(&describe_yaml(other))),
+        }
+    }
+
+    /// Lowers the attributes `pairs` (name, value, path) against `record`,
+    /// reporting unknown and missing attributes. `owner` names what has them.
+    pub fn record(
+        &self,
+        pairs: &[(String, Value, Path)],
+        record: &Record,
+        owner_path: &Path,
+        owner: &str,
+        known: &Known,
+    ) -> Result<serde_json::Map<String, Json>, Box<Diag>> {
+        let mut out = serde_json::Map::new();
+        for (name, value, path) in pairs {
+            let Some(attr) = record.attrs.get(name) else {
+                let help = did_you_mean(name, record.attrs.keys().map(String::as_str))
+                    .unwrap_or_else(|| {
+                        if record.attrs.is_empty() {
+                            format!("{owner} has no attributes in the schema")
+                        } else {
+                            format!(
+                                "the attributes of {owner} are: {}",
+                                record
+                                    .attrs
+                                    .keys()
+                                    .map(|k| format!("`{k}`"))
+                                    .collect::<Vec<_>>()
+                                    .join(", ")
+                            )
+                        }
+                    });
+                return Err(self
+                    .at_key(
+                        Code::UnknownAttribute,
+                        format!("{owner} has no attribute `{name}`"),
+                        path,
+                        "unknown attribute",
+                    )
+                    .with_help(help)
+                    .boxed());
+            };
+            out.insert(name.clone(), self.value(value, &attr.ty, path, known)?);
+        }
+        let missing: Vec<&String> = record
+            .attrs
+            .iter()
+            .filter(|(k, a)| a.required && !out.contains_key(*k))
+            .map(|(k, _)| k)
+            .collect();
+        if !missing.is_empty() {
+            let list = missing
+                .iter()
+                .map(|m| format!("`{m}`"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            return Err(self
+                .at_key(Code::MissingAttribute, format!("{owner} lacks the required attribute(s) {list}"), owner_path, "declared here")
+                .with_help("the schema requires a value for each; give one, or make the attribute optional in the schema")
+                .boxed());
+        }
+        Ok(out)
+    }
+
+    /// Resolves a reference written as `id` or `Type::id` to one of `allowed`
+    /// types, checking that the entity exists.
+    pub fn reference(
+        &self,
+        text: &str,
+        allowed: &[String],
+        path: &Path,
+        known: &Known,
+    ) -> Result<Ref, Box<Diag>> {
+        let allowed_list = || {
+            allowed
+                .iter()
+                .map(|t| format!("`{t}`"))
+                .collect::<Vec<_>>()
+                .join(" or ")
+        };
+        if let Some((ty, id)) = split_ref(text, &self.schema.namespace) {
+            if !self.schema.entities.contains_key(&ty) {
+                return Err(self
+                    .at_value(
+                        Code::UnknownEntityType,
+                        format!("there is no entity type `{ty}` in the schema"),
+                        path,
+                        "unknown type",
+                    )
+                    .with_help_opt(did_you_mean(
+                        &ty,
+                        self.schema.entities.keys().map(String::as_str),
+                    ))
+                    .boxed());
+            }
+            if !allowed.is_empty() && !allowed.contains(&ty) {
+                return Err(self
+                    .at_value(
+                        Code::WrongType,
+                        format!("expected a reference to {}, found a `{ty}`", allowed_list()),
+                        path,
+                        "wrong entity type",
+                    )
+                    .boxed());
+            }
+            let r = Ref { ty, id };
+            return if self.exists(&r, known) {
+                Ok(r)
+            } else {
+                Err(self.unknown(&r.id, &[r.ty.clone()], path, known))
+            };
+        }
+        let matches: Vec<Ref> = allowed
+            .iter()
+            .map(|t| Ref {
+                ty: t.clone(),
+                id: text.to_string(),
+            })
+            .filter(|r| self.exists(r, known))
+            .collect();
+        match matches.len() {
+            1 => Ok(matches.into_iter().next().expect("one match")),
+            0 => Err(self.unknown(text, allowed, path, known)),
+            _ => Err(self
+                .at_value(
+                    Code::AmbiguousEntity,
+                    format!(
+                        "`{text}` names entities of several types: {}",
+                        matches
+                            .iter()
+                            .map(|r| format!("`{}`", r.ty))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                    path,
+                    "ambiguous",
+                )
+                .with_help(format!(
+                    "write the type too, e.g. `{}::{text}`",
+                    matches[0].ty
+                ))
+                .boxed()),
+        }
+    }
+
+    fn exists(&self, r: &Ref, known: &Known) -> bool {
+        let in_enum = self
+            .schema
+            .entities
+            .get(&r.ty)
+            .and_then(|d| d.enum_ids.as_ref())
+            .is_some_and(|ids| ids.contains(&r.id));
+        in_enum || known.get(&r.ty).is_some_and(|ids| ids.contains(&r.id))
+    }
+
+    fn unknown(&self, id: &str, types: &[String], path: &Path, known: &Known) -> Box<Diag> {
+        let candidates: Vec<&str> = types
+            .iter()
+            .flat_map(|t| {
+                let declared = known.get(t).into_iter().flatten().map(String::as_str);
+                let enumerated = self
+                    .schema
+                    .entities
+                    .get(t)
+                    .and_then(|d| d.enum_ids.as_ref())
+                    .into_iter()
+                    .flatten()
+                    .map(String::as_str);
+                declared.chain(enumerated)
+            })
+            .collect();
+        let kinds = types
+            .iter()
+            .map(|t| format!("`{t}`"))
+            .collect::<Vec<_>>()
+            .join(" or ");
+        self.at_value(Code::UnknownEntity, format!("there is no {kinds} with id `{id}`"), path, "unknown entity")
+            .with_help(did_you_mean(id, candidates).unwrap_or_else(|| {
+                format!("declare it under `entities:` (as {kinds}) in the file's fixtures or in this scenario")
+            }))
+            .boxed()
+    }
+
+    /// Cedar's JSON for a reference.
+    pub fn entity_json(&self, r: &Ref) -> Json {
+        json!({"__entity": {"type": self.schema.qualified(&r.ty), "id": r.id}})
+    }
+}
+
+fn with_help(mut diag: Box<Diag>, help: &str) -> Box<Diag> {
+    diag.help = Some(help.to_string());
+    diag
+}
+
+/// Splits `Type::id` (or `Ns::Type::"id"`) into short type and id.
+pub fn split_ref(text: &str, namespace: &str) -> Option<(String, String)> {
+    let (ty, id) = text.rsplit_once("::")?;
+    let ty = ty.strip_prefix(&format!("{namespace}::")).unwrap_or(ty);
+    let id = id
+        .strip_prefix('"')
+        .and_then(|i| i.strip_suffix('"'))
+        .unwrap_or(id);
+    Some((ty.to_string(), id.to_string()))
+}
+
+/// The text of a mapping key.
+pub fn key_text(key: &Value) -> String {
+    match key {
+        Value::String(s) => s.clone(),
+        Value::Number(n) => n.to_string(),
+        Value::Bool(b) => b.to_string(),
+        other => describe_yaml(other),
+    }
+}
+
+fn describe_yaml(v: &Value) -> String {
+    match v {
+        Value::Null => "nothing".into(),
+        Value::Bool(b) => format!("the boolean {b}"),
+        Value::Number(n) => format!("the number {n}"),
+        Value::String(s) => format!("the text `{s}`"),
+        Value::Sequence(_) => "a list".into(),
+        Value::Mapping(_) => "a mapping".into(),
+        Value::Tagged(_) => "a tagged value".into(),
+    }
+}
+
+fn decimal_text(n: &serde_yaml::Number) -> String {
+    let s = n.to_string();
+    if s.contains('.') {
+        s
+    } else {
+        format!("{s}.0")
+    }
+}
+
+/// Normalises a date (`2024-05-02`) or an RFC 3339 timestamp into the form
+/// Cedar's `datetime` accepts, checking that the day exists.
+pub fn datetime(s: &str) -> Result<String, String> {
+    if s.len() == 10 {
+        let d: jiff::civil::Date = s.parse().map_err(|e: jiff::Error| e.to_string())?;
+        return Ok(d.strftime("%Y-%m-%d").to_string());
+    }
+    if !s.contains('T') {
+        return Err("a moment needs a `T` between date and time, e.g. 2024-05-02T10:00:00Z".into());
+    }
+    let ts: jiff::Timestamp = s.parse().map_err(|e: jiff::Error| {
+        if s.ends_with('Z') || s.contains('+') || s[10..].contains('-') {
+            e.to_string()
+        } else {
+            "a moment needs a time zone: add Z for UTC or an offset such as +02:00".to_string()
+        }
+    })?;
+    if ts.subsec_nanosecond() == 0 {
+        Ok(ts.strftime("%Y-%m-%dT%H:%M:%SZ").to_string())
+    } else {
+        Ok(ts.strftime("%Y-%m-%dT%H:%M:%S%.3fZ").to_string())
+    }
+}
+
+/// True for Cedar duration literals: `-?(\d+(d|h|m|s|ms))+`.
+pub fn is_duration(s: &str) -> bool {
+    let body = s.strip_prefix('-').unwrap_or(s);
+    if body.is_empty() {
+        return false;
+    }
+    let mut rest = body;
+    while !rest.is_empty() {
+        let digits = rest.chars().take_while(char::is_ascii_digit).count();
+        if digits == 0 {
+            return false;
+        }
+        rest = &rest[digits..];
+        let unit = ["ms", "d", "h", "m", "s"]
+            .into_iter()
+            .find(|u| rest.starts_with(u));
+        match unit {
+            Some(u) => rest = &rest[u.len()..],
+            None => return false,
+        }
+    }
+    true
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_are_checked_and_normalised() {
+        assert_eq!(datetime("2024-05-02").unwrap(), "2024-05-02");
+        assert!(datetime("2025-02-30").is_err());
+        assert!(datetime("2024-5-2").is_err());
+        assert_eq!(
+            datetime("2024-05-02T10:00:00+02:00").unwrap(),
+            "2024-05-02T08:00:00Z"
+        );
+        assert_eq!(
+            datetime("2024-05-02T10:00:00.250Z").unwrap(),
+            "2024-05-02T10:00:00.250Z"
+        );
+        assert!(datetime("2024-05-02 10:00").unwrap_err().contains("T"));
+        assert!(datetime("2024-05-02T10:00:00")
+            .unwrap_err()
+            .contains("time zone"));
+    }
+
+    #[test]
+    fn durations_follow_cedar_syntax() {
+        for ok in ["72h", "3d", "1d2h3m4s5ms", "-1d"] {
+            assert!(is_duration(ok), "{ok}");
+        }
+        for bad in ["", "3", "d", "3 days", "1w", "1.5h"] {
+            assert!(!is_duration(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn references_split_with_and_without_namespace() {
+        assert_eq!(
+            split_ref("Person::jonas", "Ns"),
+            Some(("Person".into(), "jonas".into()))
+        );
+        assert_eq!(
+            split_ref("Ns::Person::\"a b\"", "Ns"),
+            Some(("Person".into(), "a b".into()))
+        );
+        assert_eq!(split_ref("jonas", "Ns"), None);
+    }
+}

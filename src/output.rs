@@ -1,0 +1,143 @@
+//! Writing outputs: atomically (a temporary file in the same folder, renamed
+//! over the target, so a reader never sees half a report), and comparing the
+//! reports that would be written with those on disk as a unified diff.
+
+use std::path::{Path, PathBuf};
+
+use similar::{Algorithm, TextDiff};
+
+use crate::diagnostic::{Code, Diag};
+use crate::report::{json, markdown, Report};
+
+/// One file of the committed reports.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReportFile {
+    /// Path relative to the reports folder.
+    pub name: String,
+    /// Its full contents.
+    pub contents: String,
+}
+
+/// The committed reports for a report: `<regime>.md` and `<regime>.json`
+/// per regime, in regime order.
+pub fn report_files(report: &Report) -> Vec<ReportFile> {
+    let mut files = Vec::new();
+    for regime in &report.regimes {
+        let single = Report {
+            format: report.format,
+            version: report.version,
+            totals: regime.totals,
+            regimes: vec![regime.clone()],
+        };
+        files.push(ReportFile {
+            name: format!("{}.md", regime.id),
+            contents: markdown::render(&single),
+        });
+        files.push(ReportFile {
+            name: format!("{}.json", regime.id),
+            contents: json::render(&single),
+        });
+    }
+    files
+}
+
+/// Writes `contents` to `path` atomically.
+pub fn write_atomic(path: &Path, contents: &str) -> Result<(), Box<Diag>> {
+    let fail = |e: &dyn std::fmt::Display| {
+        Diag::new(
+            Code::WriteError,
+            format!("cannot write `{}`: {e}", path.display()),
+        )
+        .boxed()
+    };
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    std::fs::create_dir_all(&dir).map_err(|e| fail(&e))?;
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".lexgate-")
+        .suffix(".tmp")
+        .tempfile_in(&dir)
+        .map_err(|e| fail(&e))?;
+    std::io::Write::write_all(&mut tmp, contents.as_bytes()).map_err(|e| fail(&e))?;
+    tmp.as_file().sync_all().map_err(|e| fail(&e))?;
+    tmp.persist(path).map_err(|e| fail(&e.error))?;
+    Ok(())
+}
+
+/// The difference between what is on disk in `dir` and `files`: one unified
+/// diff per file that differs or is missing, plus stale `*.md`/`*.json` files
+/// that no regime produces any more.
+pub fn compare(dir: &Path, files: &[ReportFile]) -> Vec<String> {
+    let mut diffs = Vec::new();
+    for f in files {
+        let old = std::fs::read_to_string(dir.join(&f.name)).unwrap_or_default();
+        if old != f.contents {
+            diffs.push(unified_diff(&old, &f.contents, &f.name));
+        }
+    }
+    if let Ok(entries) = std::fs::read_dir(dir) {
+        let mut stale: Vec<String> = entries
+            .filter_map(|e| e.ok())
+            .filter_map(|e| e.file_name().to_str().map(str::to_string))
+            .filter(|n| {
+                (n.ends_with(".md") || n.ends_with(".json")) && !files.iter().any(|f| &f.name == n)
+            })
+            .collect();
+        stale.sort();
+        for name in stale {
+            let old = std::fs::read_to_string(dir.join(&name)).unwrap_or_default();
+            diffs.push(unified_diff(&old, "", &name));
+        }
+    }
+    diffs
+}
+
+/// A unified diff (patience algorithm, 3 lines of context) of `name`.
+pub fn unified_diff(old: &str, new: &str, name: &str) -> String {
+    TextDiff::configure()
+        .algorithm(Algorithm::Patience)
+        .timeout(std::time::Duration::from_secs(2))
+        .diff_lines(old, new)
+        .unified_diff()
+        .context_radius(3)
+        .header(&format!("a/{name}"), &format!("b/{name}"))
+        .to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn atomic_write_replaces_and_leaves_no_temp_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("r.md");
+        write_atomic(&p, "one\n").unwrap();
+        write_atomic(&p, "two\n").unwrap();
+        assert_eq!(std::fs::read_to_string(&p).unwrap(), "two\n");
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn compare_reports_changed_missing_and_stale_files() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("a.md"), "x\n").unwrap();
+        std::fs::write(dir.path().join("old.json"), "{}\n").unwrap();
+        let files = vec![
+            ReportFile {
+                name: "a.md".into(),
+                contents: "y\n".into(),
+            },
+            ReportFile {
+                name: "b.md".into(),
+                contents: "z\n".into(),
+            },
+        ];
+        let diffs = compare(dir.path(), &files);
+        assert_eq!(diffs.len(), 3);
+        assert!(diffs[0].contains("-x\n+y"));
+        assert!(diffs[2].contains("a/old.json"));
+    }
+}

@@ -1,0 +1,176 @@
+//! The terminal report: one line per requirement, the failing scenarios with
+//! their file and line, expected and actual decision and the deciding
+//! policies; every scenario with `--verbose`.
+
+use std::fmt::Write;
+
+use anstyle::{AnsiColor, Style};
+
+use super::{RegimeReport, Report, RequirementStatus};
+use crate::evaluate::Status;
+
+/// How to render for a terminal.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct HumanOptions {
+    /// Use ANSI colours.
+    pub color: bool,
+    /// List passing scenarios too.
+    pub verbose: bool,
+}
+
+struct Paint {
+    on: bool,
+}
+
+impl Paint {
+    fn paint(&self, style: Style, text: &str) -> String {
+        if self.on {
+            format!("{}{text}{}", style.render(), style.render_reset())
+        } else {
+            text.to_string()
+        }
+    }
+}
+
+fn green() -> Style {
+    Style::new().fg_color(Some(AnsiColor::Green.into())).bold()
+}
+fn red() -> Style {
+    Style::new().fg_color(Some(AnsiColor::Red.into())).bold()
+}
+fn yellow() -> Style {
+    Style::new().fg_color(Some(AnsiColor::Yellow.into())).bold()
+}
+fn dim() -> Style {
+    Style::new().dimmed()
+}
+fn bold() -> Style {
+    Style::new().bold()
+}
+
+/// Renders the report for a terminal.
+pub fn render(report: &Report, options: HumanOptions) -> String {
+    let p = Paint { on: options.color };
+    let mut out = String::new();
+    for regime in &report.regimes {
+        render_regime(&mut out, regime, options, &p);
+    }
+    let t = &report.totals;
+    let verdict = if report.passed() {
+        p.paint(green(), "ok")
+    } else {
+        p.paint(red(), "FAILED")
+    };
+    let _ = writeln!(
+        out,
+        "{verdict}: {} regime(s), {} requirements: {} pass, {} fail, {} untested; {} scenarios: {} pass, {} fail, {} error",
+        report.regimes.len(),
+        t.requirements.total,
+        t.requirements.pass,
+        t.requirements.fail,
+        t.requirements.untested,
+        t.scenarios.total,
+        t.scenarios.pass,
+        t.scenarios.fail,
+        t.scenarios.error,
+    );
+    out
+}
+
+fn render_regime(out: &mut String, r: &RegimeReport, options: HumanOptions, p: &Paint) {
+    let _ = writeln!(out, "{} — {}", p.paint(bold(), &r.id), r.title);
+    let width = r
+        .groups
+        .iter()
+        .flat_map(|g| &g.requirements)
+        .map(|q| q.id.len())
+        .max()
+        .unwrap_or(0);
+    for g in &r.groups {
+        let _ = writeln!(out, "  {}", p.paint(bold(), &g.title));
+        for req in &g.requirements {
+            let (badge, style) = match req.status {
+                RequirementStatus::Pass => ("pass    ", green()),
+                RequirementStatus::Fail => ("FAIL    ", red()),
+                RequirementStatus::Untested => ("untested", yellow()),
+            };
+            let count = match req.scenarios.len() {
+                0 => req
+                    .note
+                    .as_deref()
+                    .map(|n| format!("no scenario — {}", first_sentence(n)))
+                    .unwrap_or_else(|| "no scenario".into()),
+                1 => "1 scenario".into(),
+                n => format!("{n} scenarios"),
+            };
+            let _ = writeln!(
+                out,
+                "    {} {:<width$}  {}  {}",
+                p.paint(style, badge),
+                req.id,
+                p.paint(dim(), &format!("clause {}", req.clause)),
+                p.paint(dim(), &count),
+            );
+            for s in &req.scenarios {
+                let failing = s.outcome.status != Status::Pass;
+                if !failing && !options.verbose {
+                    continue;
+                }
+                let mark = match s.outcome.status {
+                    Status::Pass => p.paint(green(), "✓"),
+                    Status::Fail => p.paint(red(), "✗"),
+                    Status::Error => p.paint(red(), "!"),
+                };
+                let _ = writeln!(
+                    out,
+                    "        {mark} {}  {}",
+                    s.name,
+                    p.paint(dim(), &format!("{}:{}", s.file, s.line))
+                );
+                if failing {
+                    let at = s
+                        .request
+                        .at
+                        .as_ref()
+                        .map(|a| format!(" at {a}"))
+                        .unwrap_or_default();
+                    let _ = writeln!(
+                        out,
+                        "            {} {} {}{at}",
+                        s.request.principal, s.request.action, s.request.resource
+                    );
+                    let _ = writeln!(
+                        out,
+                        "            {}",
+                        s.outcome.reason.as_deref().unwrap_or("")
+                    );
+                }
+            }
+        }
+    }
+    let t = &r.totals;
+    let _ = writeln!(
+        out,
+        "  {} requirements: {} pass, {} fail, {} untested; {} scenarios: {} pass, {} fail, {} error\n",
+        t.requirements.total, t.requirements.pass, t.requirements.fail, t.requirements.untested, t.scenarios.total, t.scenarios.pass, t.scenarios.fail, t.scenarios.error,
+    );
+    for card in &r.scorecards {
+        let _ = writeln!(
+            out,
+            "  scorecard — {}: met {} of {}",
+            card.situation, card.met, card.total
+        );
+        for g in card.groups.iter().filter(|g| g.total > 0) {
+            let _ = writeln!(out, "    {:>3} of {:<3} {}", g.met, g.total, g.title);
+        }
+        out.push('\n');
+    }
+}
+
+fn first_sentence(text: &str) -> String {
+    let one: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    match one.find(". ") {
+        Some(i) => one[..=i].to_string(),
+        None => one,
+    }
+}

@@ -1,0 +1,437 @@
+//! The one report model. Every output (terminal, Markdown, JSON, JUnit) is a
+//! pure function of it, and it holds nothing that changes between runs on the
+//! same input: no timestamps, no absolute paths, no line numbers in what is
+//! serialised (a line added above a scenario must not look like a legal change).
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::catalogue::{Kind, Recommendation};
+use crate::evaluate::{Outcome, RegimeOutcomes, Status};
+use crate::filter::Selection;
+use crate::load::{Project, Regime};
+use crate::lower::RequestSummary;
+use crate::policies::PolicyInfo;
+use crate::scenario::Expect;
+
+/// The name of the JSON format, written into every JSON report.
+pub const FORMAT: &str = "lexgate-report";
+/// The version of the JSON format; bumped on any incompatible change.
+pub const VERSION: u32 = 1;
+
+/// The whole report.
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    /// Always [`FORMAT`].
+    pub format: &'static str,
+    /// Always [`VERSION`].
+    pub version: u32,
+    /// Counts over every regime.
+    pub totals: Totals,
+    /// The regimes, by name.
+    pub regimes: Vec<RegimeReport>,
+}
+
+/// One regime's report.
+#[derive(Debug, Clone, Serialize)]
+pub struct RegimeReport {
+    /// Its slug.
+    pub id: String,
+    /// The act's title.
+    pub title: String,
+    /// The source document.
+    pub source: String,
+    /// The Cedar namespace.
+    pub namespace: String,
+    /// True for assessments.
+    pub assessment: bool,
+    /// Counts.
+    pub totals: Totals,
+    /// For assessments: met / total per group, per situation.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub scorecards: Vec<Scorecard>,
+    /// Requirements by group, in catalogue order.
+    pub groups: Vec<GroupReport>,
+    /// Every policy of the regime.
+    pub policies: Vec<PolicyInfo>,
+}
+
+/// One group (chapter, block) of requirements.
+#[derive(Debug, Clone, Serialize)]
+pub struct GroupReport {
+    /// Its id.
+    pub id: String,
+    /// Its title.
+    pub title: String,
+    /// Its requirements' statuses, counted.
+    pub tally: Tally,
+    /// Its requirements.
+    pub requirements: Vec<RequirementReport>,
+}
+
+/// One requirement and the evidence for its status.
+#[derive(Debug, Clone, Serialize)]
+pub struct RequirementReport {
+    /// Its id.
+    pub id: String,
+    /// The clause.
+    pub clause: String,
+    /// Its kind.
+    pub kind: Kind,
+    /// Our summary.
+    pub summary: String,
+    /// A note (why untested, an ambiguity).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    /// The source's recommendation, for assessments.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub recommendation: Option<Recommendation>,
+    /// pass, fail or untested.
+    pub status: RequirementStatus,
+    /// The policies that serve it (by `@requirement`).
+    pub policies: Vec<String>,
+    /// How many of its scenarios expect allow and deny.
+    pub coverage: Coverage,
+    /// Its scenarios, in file order.
+    pub scenarios: Vec<ScenarioReport>,
+}
+
+/// How many scenarios of a requirement expect each decision.
+#[derive(Debug, Clone, Copy, Default, Serialize, PartialEq, Eq)]
+pub struct Coverage {
+    /// Scenarios expecting allow.
+    pub allow: usize,
+    /// Scenarios expecting deny.
+    pub deny: usize,
+}
+
+/// The status of a requirement.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RequirementStatus {
+    /// Every scenario passes.
+    Pass,
+    /// A scenario fails or errors.
+    Fail,
+    /// No scenario exercises it.
+    Untested,
+}
+
+/// One scenario's evidence.
+#[derive(Debug, Clone, Serialize)]
+pub struct ScenarioReport {
+    /// Its name.
+    pub name: String,
+    /// Its file.
+    pub file: String,
+    /// Its line (not serialised: see the module docs).
+    #[serde(skip)]
+    pub line: usize,
+    /// The situation, for assessments.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub situation: Option<String>,
+    /// The request.
+    pub request: RequestSummary,
+    /// The expected decision.
+    pub expect: Expect,
+    /// The expected deciding policies, if pinned.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expect_decided_by: Option<Vec<String>>,
+    /// What happened.
+    pub outcome: Outcome,
+}
+
+/// Counts of requirements and scenarios.
+#[derive(Debug, Clone, Copy, Default, Serialize, PartialEq, Eq)]
+pub struct Totals {
+    /// Requirements.
+    pub requirements: Tally,
+    /// Scenarios (each counted once, even when linked to several requirements).
+    pub scenarios: ScenarioTally,
+}
+
+/// Requirement statuses, counted.
+#[derive(Debug, Clone, Copy, Default, Serialize, PartialEq, Eq)]
+pub struct Tally {
+    /// Passing.
+    pub pass: usize,
+    /// Failing.
+    pub fail: usize,
+    /// Untested.
+    pub untested: usize,
+    /// All.
+    pub total: usize,
+}
+
+/// Scenario statuses, counted.
+#[derive(Debug, Clone, Copy, Default, Serialize, PartialEq, Eq)]
+pub struct ScenarioTally {
+    /// Passing.
+    pub pass: usize,
+    /// Failing.
+    pub fail: usize,
+    /// Erroring.
+    pub error: usize,
+    /// All.
+    pub total: usize,
+}
+
+/// An assessment's scorecard for one situation.
+#[derive(Debug, Clone, Serialize)]
+pub struct Scorecard {
+    /// The situation (`as reported`, `what if …`).
+    pub situation: String,
+    /// Met / total per group.
+    pub groups: Vec<GroupScore>,
+    /// Requirements met.
+    pub met: usize,
+    /// Requirements assessed.
+    pub total: usize,
+    /// The requirements not met, in catalogue order.
+    pub outstanding: Vec<String>,
+}
+
+/// Met / total for one group.
+#[derive(Debug, Clone, Serialize)]
+pub struct GroupScore {
+    /// The group id.
+    pub id: String,
+    /// The group title.
+    pub title: String,
+    /// Requirements met.
+    pub met: usize,
+    /// Requirements assessed in this situation.
+    pub total: usize,
+}
+
+impl Tally {
+    fn add(&mut self, s: RequirementStatus) {
+        match s {
+            RequirementStatus::Pass => self.pass += 1,
+            RequirementStatus::Fail => self.fail += 1,
+            RequirementStatus::Untested => self.untested += 1,
+        }
+        self.total += 1;
+    }
+}
+
+impl ScenarioTally {
+    fn add(&mut self, s: Status) {
+        match s {
+            Status::Pass => self.pass += 1,
+            Status::Fail => self.fail += 1,
+            Status::Error => self.error += 1,
+        }
+        self.total += 1;
+    }
+}
+
+impl Report {
+    /// Builds the report from a project and its outcomes.
+    pub fn build(
+        project: &Project,
+        outcomes: &[RegimeOutcomes<'_>],
+        selection: &Selection,
+    ) -> Self {
+        let regimes: Vec<RegimeReport> = project
+            .regimes
+            .iter()
+            .zip(outcomes)
+            .map(|(regime, outs)| regime_report(regime, outs, selection))
+            .collect();
+        let mut totals = Totals::default();
+        for r in &regimes {
+            totals.requirements.pass += r.totals.requirements.pass;
+            totals.requirements.fail += r.totals.requirements.fail;
+            totals.requirements.untested += r.totals.requirements.untested;
+            totals.requirements.total += r.totals.requirements.total;
+            totals.scenarios.pass += r.totals.scenarios.pass;
+            totals.scenarios.fail += r.totals.scenarios.fail;
+            totals.scenarios.error += r.totals.scenarios.error;
+            totals.scenarios.total += r.totals.scenarios.total;
+        }
+        Self {
+            format: FORMAT,
+            version: VERSION,
+            totals,
+            regimes,
+        }
+    }
+
+    /// True when no requirement fails.
+    pub fn passed(&self) -> bool {
+        self.totals.requirements.fail == 0
+            && self.totals.scenarios.fail == 0
+            && self.totals.scenarios.error == 0
+    }
+}
+
+fn regime_report(
+    regime: &Regime,
+    outcomes: &RegimeOutcomes<'_>,
+    selection: &Selection,
+) -> RegimeReport {
+    let cat = &regime.catalogue.catalogue;
+    let mut by_requirement: BTreeMap<&str, Vec<ScenarioReport>> = BTreeMap::new();
+    let mut totals = Totals::default();
+    for (scenario, outcome) in outcomes {
+        totals.scenarios.add(outcome.status);
+        for req in &scenario.requirements {
+            by_requirement
+                .entry(req.as_str())
+                .or_default()
+                .push(ScenarioReport {
+                    name: scenario.name.clone(),
+                    file: scenario.file.clone(),
+                    line: scenario.line,
+                    situation: scenario.situation.clone(),
+                    request: scenario.summary.clone(),
+                    expect: scenario.expect,
+                    expect_decided_by: scenario.decided_by.clone(),
+                    outcome: outcome.clone(),
+                });
+        }
+    }
+    let groups: Vec<GroupReport> = cat
+        .groups
+        .iter()
+        .map(|g| {
+            let mut tally = Tally::default();
+            let requirements: Vec<RequirementReport> = cat
+                .requirements
+                .iter()
+                .filter(|r| r.group == g.id && selection.requirement(&r.id))
+                .filter_map(|r| {
+                    let scenarios = by_requirement.remove(r.id.as_str()).unwrap_or_default();
+                    if scenarios.is_empty() && selection.narrows_scenarios() {
+                        return None;
+                    }
+                    let status = status_of(&scenarios);
+                    tally.add(status);
+                    totals.requirements.add(status);
+                    let coverage = Coverage {
+                        allow: scenarios
+                            .iter()
+                            .filter(|s| s.expect == Expect::Allow)
+                            .count(),
+                        deny: scenarios
+                            .iter()
+                            .filter(|s| s.expect == Expect::Deny)
+                            .count(),
+                    };
+                    Some(RequirementReport {
+                        id: r.id.clone(),
+                        clause: r.clause.clone(),
+                        kind: r.kind,
+                        summary: r.summary.trim().to_string(),
+                        note: r.note.as_ref().map(|n| n.trim().to_string()),
+                        recommendation: r.recommendation.clone(),
+                        status,
+                        policies: regime
+                            .policies
+                            .info
+                            .values()
+                            .filter(|p| p.requirements.contains(&r.id))
+                            .map(|p| p.id.clone())
+                            .collect(),
+                        coverage,
+                        scenarios,
+                    })
+                })
+                .collect();
+            GroupReport {
+                id: g.id.clone(),
+                title: g.title.clone(),
+                tally,
+                requirements,
+            }
+        })
+        .filter(|g| !g.requirements.is_empty())
+        .collect();
+    let scorecards = if cat.assessment {
+        scorecards(&groups)
+    } else {
+        Vec::new()
+    };
+    RegimeReport {
+        id: regime.name.clone(),
+        title: cat.title.clone(),
+        source: cat.source.clone(),
+        namespace: cat.namespace.clone(),
+        assessment: cat.assessment,
+        totals,
+        scorecards,
+        groups,
+        policies: regime.policies.info.values().cloned().collect(),
+    }
+}
+
+fn status_of(scenarios: &[ScenarioReport]) -> RequirementStatus {
+    if scenarios.is_empty() {
+        RequirementStatus::Untested
+    } else if scenarios.iter().all(|s| s.outcome.status == Status::Pass) {
+        RequirementStatus::Pass
+    } else {
+        RequirementStatus::Fail
+    }
+}
+
+/// Met / total per group for every situation, in order of first appearance.
+/// A requirement is met in a situation when every scenario of that situation
+/// linked to it is allowed; it is assessed when it has at least one.
+fn scorecards(groups: &[GroupReport]) -> Vec<Scorecard> {
+    let mut situations: Vec<String> = Vec::new();
+    for s in groups
+        .iter()
+        .flat_map(|g| &g.requirements)
+        .flat_map(|r| &r.scenarios)
+    {
+        if let Some(sit) = &s.situation {
+            if !situations.contains(sit) {
+                situations.push(sit.clone());
+            }
+        }
+    }
+    situations
+        .into_iter()
+        .map(|situation| {
+            let mut card = Scorecard {
+                situation: situation.clone(),
+                groups: Vec::new(),
+                met: 0,
+                total: 0,
+                outstanding: Vec::new(),
+            };
+            for g in groups {
+                let mut score = GroupScore {
+                    id: g.id.clone(),
+                    title: g.title.clone(),
+                    met: 0,
+                    total: 0,
+                };
+                for r in &g.requirements {
+                    let decisions: Vec<Expect> = r
+                        .scenarios
+                        .iter()
+                        .filter(|s| s.situation.as_deref() == Some(situation.as_str()))
+                        .map(|s| s.outcome.decision)
+                        .collect();
+                    if decisions.is_empty() {
+                        continue;
+                    }
+                    score.total += 1;
+                    if decisions.iter().all(|d| *d == Expect::Allow) {
+                        score.met += 1;
+                    } else {
+                        card.outstanding.push(r.id.clone());
+                    }
+                }
+                card.met += score.met;
+                card.total += score.total;
+                card.groups.push(score);
+            }
+            card
+        })
+        .collect()
+}

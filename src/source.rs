@@ -1,0 +1,141 @@
+//! Reading input files safely: bounded size, UTF-8 only, names relative to the
+//! project root so that diagnostics and reports do not depend on where the
+//! checkout lives.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use miette::NamedSource;
+
+use crate::diagnostic::{Code, Diag};
+
+/// Largest input file lexgate reads (policies, schemas, cases): 8 MiB.
+///
+/// Real catalogues are a few hundred kilobytes; anything larger is a mistake
+/// or hostile, and is refused before it is parsed.
+pub const MAX_FILE_BYTES: u64 = 8 * 1024 * 1024;
+
+/// One input file: its display name and its text, shared cheaply.
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    /// The path as shown to the user (relative to the project root).
+    pub name: String,
+    /// The path on disk.
+    pub path: PathBuf,
+    /// The file's text.
+    pub text: Arc<str>,
+}
+
+impl SourceFile {
+    /// Reads `path`, naming it relative to `root` in diagnostics.
+    pub fn read(root: &Path, path: &Path) -> Result<Self, Box<Diag>> {
+        let name = display_name(root, path);
+        let meta = std::fs::metadata(path)
+            .map_err(|e| Diag::new(Code::IoError, format!("cannot read `{name}`: {e}")).boxed())?;
+        if meta.len() > MAX_FILE_BYTES {
+            return Err(Diag::new(
+                Code::FileTooLarge,
+                format!(
+                    "`{name}` is {} bytes, more than the limit of {MAX_FILE_BYTES} bytes",
+                    meta.len()
+                ),
+            )
+            .with_help("split the file; no legal case needs a file this large")
+            .boxed());
+        }
+        let bytes = std::fs::read(path)
+            .map_err(|e| Diag::new(Code::IoError, format!("cannot read `{name}`: {e}")).boxed())?;
+        let text = String::from_utf8(bytes).map_err(|e| {
+            let offset = e.utf8_error().valid_up_to();
+            Diag::new(
+                Code::NotUtf8,
+                format!("`{name}` is not valid UTF-8 (first bad byte at offset {offset})"),
+            )
+            .with_help("save the file as UTF-8")
+            .boxed()
+        })?;
+        Ok(Self {
+            name,
+            path: path.to_path_buf(),
+            text: text.into(),
+        })
+    }
+
+    /// Builds a source from text in memory (tests, generated inputs).
+    pub fn from_text(name: impl Into<String>, text: impl Into<Arc<str>>) -> Self {
+        let name = name.into();
+        Self {
+            path: PathBuf::from(&name),
+            name,
+            text: text.into(),
+        }
+    }
+
+    /// The file as a miette source, for diagnostics with labels.
+    pub fn named_source(&self) -> NamedSource<Arc<str>> {
+        NamedSource::new(&self.name, Arc::clone(&self.text)).with_language(language_of(&self.name))
+    }
+
+    /// 1-based line of a byte offset.
+    pub fn line_of(&self, offset: usize) -> usize {
+        let end = offset.min(self.text.len());
+        self.text.as_bytes()[..end]
+            .iter()
+            .filter(|b| **b == b'\n')
+            .count()
+            + 1
+    }
+}
+
+fn language_of(name: &str) -> &'static str {
+    if name.ends_with(".cedar") || name.ends_with(".cedarschema") {
+        "cedar"
+    } else {
+        "yaml"
+    }
+}
+
+/// `path` relative to `root`, with forward slashes, for stable output.
+pub fn display_name(root: &Path, path: &Path) -> String {
+    let rel = path.strip_prefix(root).unwrap_or(path);
+    rel.components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_of_counts_newlines_before_offset() {
+        let f = SourceFile::from_text("a.yaml", "a\nb\nc");
+        assert_eq!(f.line_of(0), 1);
+        assert_eq!(f.line_of(2), 2);
+        assert_eq!(f.line_of(4), 3);
+        assert_eq!(f.line_of(99), 3);
+    }
+
+    #[test]
+    fn display_name_is_relative_with_slashes() {
+        let root = Path::new("/x/proj");
+        assert_eq!(
+            display_name(root, Path::new("/x/proj/cases/a/b.yaml")),
+            "cases/a/b.yaml"
+        );
+        assert_eq!(
+            display_name(root, Path::new("/elsewhere/f")),
+            "/elsewhere/f"
+        );
+    }
+
+    #[test]
+    fn refuses_non_utf8() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("bad.yaml");
+        std::fs::write(&p, b"a: \xff\xfe\n").unwrap();
+        let err = SourceFile::read(dir.path(), &p).unwrap_err();
+        assert_eq!(err.code, Code::NotUtf8);
+    }
+}

@@ -1,0 +1,355 @@
+//! A tree of positions built from yaml-rust2's event stream.
+
+use miette::SourceSpan;
+use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
+use yaml_rust2::scanner::Marker;
+
+use super::{token_span, MAX_DEPTH};
+use crate::diagnostic::{Code, Diag};
+use crate::source::SourceFile;
+
+/// One step of a path into a YAML document.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Seg {
+    /// A key of a mapping.
+    Key(String),
+    /// A position in a sequence.
+    Index(usize),
+}
+
+/// A path into a YAML document, from the root.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Path(pub Vec<Seg>);
+
+impl Path {
+    /// The root of the document.
+    pub fn root() -> Self {
+        Self(Vec::new())
+    }
+
+    /// This path extended by a key.
+    pub fn key(&self, key: impl Into<String>) -> Self {
+        let mut p = self.clone();
+        p.0.push(Seg::Key(key.into()));
+        p
+    }
+
+    /// This path extended by a sequence index.
+    pub fn index(&self, i: usize) -> Self {
+        let mut p = self.clone();
+        p.0.push(Seg::Index(i));
+        p
+    }
+}
+
+/// The position of one node, and of its key when it is a mapping value.
+#[derive(Debug, Clone)]
+pub struct Node {
+    /// Where the value is.
+    pub span: SourceSpan,
+    /// Where its key is, when the node is a mapping value.
+    pub key_span: Option<SourceSpan>,
+    /// The node's children.
+    pub kind: NodeKind,
+}
+
+/// What kind of node, with its children.
+#[derive(Debug, Clone)]
+pub enum NodeKind {
+    /// A scalar or an alias.
+    Scalar,
+    /// A sequence.
+    Seq(Vec<Node>),
+    /// A mapping, keyed by the keys' text.
+    Map(Vec<(String, Node)>),
+}
+
+/// Positions of every node of one YAML document.
+#[derive(Debug, Clone)]
+pub struct YamlIndex {
+    root: Option<Node>,
+}
+
+impl YamlIndex {
+    /// Indexes `file`; a syntax error or excessive nesting is a diagnostic.
+    pub fn build(file: &SourceFile) -> Result<Self, Box<Diag>> {
+        let mut builder = Builder {
+            text: &file.text,
+            offsets: CharOffsets::new(&file.text),
+            stack: Vec::new(),
+            root: None,
+            too_deep: None,
+            documents: 0,
+        };
+        let mut parser = Parser::new_from_str(&file.text);
+        if let Err(e) = parser.load(&mut builder, true) {
+            let offset = builder.offsets.byte(e.marker().index());
+            return Err(
+                Diag::new(Code::YamlSyntax, format!("YAML syntax error: {}", e.info()))
+                    .at(file, token_span(&file.text, offset), "here")
+                    .boxed(),
+            );
+        }
+        if let Some(offset) = builder.too_deep {
+            return Err(Diag::new(
+                Code::YamlLimit,
+                format!("the document nests deeper than {MAX_DEPTH} levels"),
+            )
+            .at(
+                file,
+                token_span(&file.text, offset),
+                "too deep from here on",
+            )
+            .with_help("a case file needs only a few levels; check for runaway indentation")
+            .boxed());
+        }
+        if builder.documents > 1 {
+            return Err(Diag::new(
+                Code::YamlSyntax,
+                "a case file holds exactly one YAML document, this one holds several",
+            )
+            .in_file(file)
+            .with_help("split the documents into separate files")
+            .boxed());
+        }
+        Ok(Self { root: builder.root })
+    }
+
+    /// The node at `path`, if the document has one there.
+    pub fn get(&self, path: &Path) -> Option<&Node> {
+        let mut node = self.root.as_ref()?;
+        for seg in &path.0 {
+            node = match (&node.kind, seg) {
+                (NodeKind::Map(entries), Seg::Key(k)) => {
+                    &entries.iter().find(|(key, _)| key == k)?.1
+                }
+                (NodeKind::Seq(items), Seg::Index(i)) => items.get(*i)?,
+                _ => return None,
+            };
+        }
+        Some(node)
+    }
+
+    /// The span of the value at `path`, or of its deepest existing ancestor.
+    pub fn value_span(&self, path: &Path) -> SourceSpan {
+        self.nearest(path, |n| n.span)
+    }
+
+    /// The span of the key at `path` (falling back to the value, or the
+    /// deepest existing ancestor's key).
+    pub fn key_span(&self, path: &Path) -> SourceSpan {
+        self.nearest(path, |n| n.key_span.unwrap_or(n.span))
+    }
+
+    fn nearest(&self, path: &Path, pick: impl Fn(&Node) -> SourceSpan) -> SourceSpan {
+        let mut p = path.clone();
+        loop {
+            if let Some(node) = self.get(&p) {
+                return pick(node);
+            }
+            if p.0.pop().is_none() {
+                return (0, 0).into();
+            }
+        }
+    }
+}
+
+/// Converts yaml-rust2's character indices into byte offsets.
+struct CharOffsets {
+    /// Byte offset of every char, plus the end.
+    bytes: Vec<usize>,
+}
+
+impl CharOffsets {
+    fn new(text: &str) -> Self {
+        let mut bytes: Vec<usize> = text.char_indices().map(|(i, _)| i).collect();
+        bytes.push(text.len());
+        Self { bytes }
+    }
+
+    fn byte(&self, char_index: usize) -> usize {
+        self.bytes
+            .get(char_index)
+            .copied()
+            .unwrap_or_else(|| *self.bytes.last().unwrap_or(&0))
+    }
+}
+
+enum Frame {
+    Seq {
+        start: usize,
+        items: Vec<Node>,
+    },
+    Map {
+        start: usize,
+        entries: Vec<(String, Node)>,
+        pending_key: Option<(String, SourceSpan)>,
+    },
+}
+
+struct Builder<'a> {
+    text: &'a str,
+    offsets: CharOffsets,
+    stack: Vec<(Frame, Option<SourceSpan>)>,
+    root: Option<Node>,
+    too_deep: Option<usize>,
+    documents: usize,
+}
+
+impl Builder<'_> {
+    fn finish(&mut self, node: Node) {
+        match self.stack.last_mut() {
+            None => self.root = Some(node),
+            Some((Frame::Seq { items, .. }, _)) => items.push(node),
+            Some((
+                Frame::Map {
+                    entries,
+                    pending_key,
+                    ..
+                },
+                _,
+            )) => match pending_key.take() {
+                None => {
+                    // A key: scalar keys are kept by text; complex keys are ignored.
+                    let key = self.text[node.span.offset()..node.span.offset() + node.span.len()]
+                        .trim_matches(|c| c == '"' || c == '\'')
+                        .to_string();
+                    *pending_key = Some((key, node.span));
+                }
+                Some((key, key_span)) => entries.push((
+                    key,
+                    Node {
+                        key_span: Some(key_span),
+                        ..node
+                    },
+                )),
+            },
+        }
+    }
+
+    fn scalar_span(&self, offset: usize, value: &str) -> SourceSpan {
+        let rest = &self.text[offset..];
+        if rest.starts_with(value) && !value.is_empty() {
+            return (offset, value.len()).into();
+        }
+        let line_end = rest.find('\n').unwrap_or(rest.len());
+        let len = rest[..line_end].trim_end().len().max(1).min(rest.len());
+        (offset, len).into()
+    }
+}
+
+impl MarkedEventReceiver for Builder<'_> {
+    fn on_event(&mut self, ev: Event, mark: Marker) {
+        if self.too_deep.is_some() {
+            return;
+        }
+        let offset = self.offsets.byte(mark.index());
+        match ev {
+            Event::DocumentStart => self.documents += 1,
+            Event::Scalar(value, ..) => {
+                let span = self.scalar_span(offset, &value);
+                self.finish(Node {
+                    span,
+                    key_span: None,
+                    kind: NodeKind::Scalar,
+                });
+            }
+            Event::Alias(_) => {
+                let span = token_span(self.text, offset);
+                self.finish(Node {
+                    span,
+                    key_span: None,
+                    kind: NodeKind::Scalar,
+                });
+            }
+            Event::SequenceStart(..) | Event::MappingStart(..) => {
+                if self.stack.len() >= MAX_DEPTH {
+                    self.too_deep = Some(offset);
+                    return;
+                }
+                let frame = if matches!(ev, Event::SequenceStart(..)) {
+                    Frame::Seq {
+                        start: offset,
+                        items: Vec::new(),
+                    }
+                } else {
+                    Frame::Map {
+                        start: offset,
+                        entries: Vec::new(),
+                        pending_key: None,
+                    }
+                };
+                self.stack.push((frame, None));
+            }
+            Event::SequenceEnd | Event::MappingEnd => {
+                let Some((frame, _)) = self.stack.pop() else {
+                    return;
+                };
+                let (start, kind) = match frame {
+                    Frame::Seq { start, items } => (start, NodeKind::Seq(items)),
+                    Frame::Map { start, entries, .. } => (start, NodeKind::Map(entries)),
+                };
+                let end = offset.max(start);
+                let span = (start, (end - start).max(1).min(self.text.len() - start)).into();
+                self.finish(Node {
+                    span,
+                    key_span: None,
+                    kind,
+                });
+            }
+            _ => {}
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn index(text: &str) -> (SourceFile, YamlIndex) {
+        let f = SourceFile::from_text("t.yaml", text);
+        let i = YamlIndex::build(&f).unwrap();
+        (f, i)
+    }
+
+    fn snippet(f: &SourceFile, s: SourceSpan) -> &str {
+        &f.text[s.offset()..s.offset() + s.len()]
+    }
+
+    #[test]
+    fn finds_keys_and_values_by_path() {
+        let (f, i) = index("entities:\n  Person:\n    jonas: {email: true}\nscenarios:\n  - name: a\n    expect: deny\n");
+        let p = Path::root()
+            .key("entities")
+            .key("Person")
+            .key("jonas")
+            .key("email");
+        assert_eq!(snippet(&f, i.key_span(&p)), "email");
+        assert_eq!(snippet(&f, i.value_span(&p)), "true");
+        let p = Path::root().key("scenarios").index(0).key("expect");
+        assert_eq!(snippet(&f, i.value_span(&p)), "deny");
+    }
+
+    #[test]
+    fn positions_are_bytes_even_after_non_ascii_text() {
+        let (f, i) = index("title: Šiaulių ąžuolas\nname: žemė\n");
+        let p = Path::root().key("name");
+        assert_eq!(snippet(&f, i.value_span(&p)), "žemė");
+        assert_eq!(snippet(&f, i.key_span(&p)), "name");
+    }
+
+    #[test]
+    fn missing_path_falls_back_to_nearest_ancestor() {
+        let (f, i) = index("a:\n  b: 1\n");
+        let p = Path::root().key("a").key("zzz");
+        assert_eq!(f.line_of(i.key_span(&p).offset()), 1);
+    }
+
+    #[test]
+    fn deep_nesting_is_refused_without_recursion() {
+        let text = "[".repeat(10_000);
+        let f = SourceFile::from_text("deep.yaml", text);
+        let err = YamlIndex::build(&f).unwrap_err();
+        assert!(matches!(err.code, Code::YamlLimit | Code::YamlSyntax));
+    }
+}
