@@ -278,7 +278,7 @@ impl Diagnostics {
 
     /// The problems, sorted by file, line, code and message, duplicates removed.
     pub fn into_sorted(mut self) -> Vec<Diag> {
-        self.items.sort_by(|a, b| sort_key(a).cmp(&sort_key(b)));
+        self.items.sort_by_key(sort_key);
         self.items
             .dedup_by(|a, b| sort_key(a) == sort_key(b) && a.labels.len() == b.labels.len());
         self.items

@@ -97,7 +97,9 @@ fn language_of(name: &str) -> &'static str {
 
 /// `path` relative to `root`, with forward slashes, for stable output.
 pub fn display_name(root: &Path, path: &Path) -> String {
-    let rel = path.strip_prefix(root).unwrap_or(path);
+    let Ok(rel) = path.strip_prefix(root) else {
+        return path.display().to_string();
+    };
     rel.components()
         .map(|c| c.as_os_str().to_string_lossy().into_owned())
         .collect::<Vec<_>>()

@@ -270,7 +270,7 @@ impl Ctx<'_> {
             return if self.exists(&r, known) {
                 Ok(r)
             } else {
-                Err(self.unknown(&r.id, &[r.ty.clone()], path, known))
+                Err(self.unknown(&r.id, std::slice::from_ref(&r.ty), path, known))
             };
         }
         let matches: Vec<Ref> = allowed

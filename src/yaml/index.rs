@@ -83,7 +83,9 @@ impl YamlIndex {
         };
         let mut parser = Parser::new_from_str(&file.text);
         if let Err(e) = parser.load(&mut builder, true) {
-            let offset = builder.offsets.byte(e.marker().index());
+            let offset = builder
+                .offsets
+                .byte(&file.text, e.marker().line(), e.marker().col());
             return Err(
                 Diag::new(Code::YamlSyntax, format!("YAML syntax error: {}", e.info()))
                     .at(file, token_span(&file.text, offset), "here")
@@ -154,24 +156,38 @@ impl YamlIndex {
     }
 }
 
-/// Converts yaml-rust2's character indices into byte offsets.
+/// Converts yaml-rust2's positions into byte offsets.
+///
+/// Its markers carry a character index, but after a block scalar holding
+/// non-ASCII text that index drifts; line and column stay exact, so those are
+/// what is used.
 struct CharOffsets {
-    /// Byte offset of every char, plus the end.
-    bytes: Vec<usize>,
+    /// Byte offset of the start of every line.
+    line_starts: Vec<usize>,
+    text_len: usize,
 }
 
 impl CharOffsets {
     fn new(text: &str) -> Self {
-        let mut bytes: Vec<usize> = text.char_indices().map(|(i, _)| i).collect();
-        bytes.push(text.len());
-        Self { bytes }
+        let mut line_starts = vec![0];
+        line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        Self {
+            line_starts,
+            text_len: text.len(),
+        }
     }
 
-    fn byte(&self, char_index: usize) -> usize {
-        self.bytes
-            .get(char_index)
-            .copied()
-            .unwrap_or_else(|| *self.bytes.last().unwrap_or(&0))
+    /// The byte offset of a 1-based line and 0-based character column.
+    fn byte(&self, text: &str, line: usize, col: usize) -> usize {
+        let Some(&start) = self.line_starts.get(line.saturating_sub(1)) else {
+            return self.text_len;
+        };
+        let end = self.line_starts.get(line).copied().unwrap_or(self.text_len);
+        text[start..end]
+            .char_indices()
+            .nth(col)
+            .map(|(i, _)| start + i)
+            .unwrap_or(end)
     }
 }
 
@@ -243,7 +259,7 @@ impl MarkedEventReceiver for Builder<'_> {
         if self.too_deep.is_some() {
             return;
         }
-        let offset = self.offsets.byte(mark.index());
+        let offset = self.offsets.byte(self.text, mark.line(), mark.col());
         match ev {
             Event::DocumentStart => self.documents += 1,
             Event::Scalar(value, ..) => {
@@ -336,6 +352,17 @@ mod tests {
         let p = Path::root().key("name");
         assert_eq!(snippet(&f, i.value_span(&p)), "žemė");
         assert_eq!(snippet(&f, i.key_span(&p)), "name");
+    }
+
+    #[test]
+    fn positions_stay_exact_after_a_block_scalar_with_non_ascii_text() {
+        let (f, i) = index("description: >-\n  a § b\n  c\nscenarios:\n  - decided_by: [dk-x]\n");
+        let p = Path::root()
+            .key("scenarios")
+            .index(0)
+            .key("decided_by")
+            .index(0);
+        assert_eq!(snippet(&f, i.value_span(&p)), "dk-x");
     }
 
     #[test]
