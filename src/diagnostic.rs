@@ -78,6 +78,9 @@ impl fmt::Display for Code {
     }
 }
 
+/// Lines longer than this are not quoted in diagnostics.
+const MAX_QUOTED_LINE: usize = 400;
+
 /// One problem found in the input.
 #[derive(Debug, Clone)]
 pub struct Diag {
@@ -120,8 +123,26 @@ impl Diag {
     }
 
     /// Points at a place in `file`, underlining `span` with `label`.
+    ///
+    /// When the line is too long to show (minified or hostile input), the
+    /// position is given in words instead of quoting the line.
     pub fn at(mut self, file: &SourceFile, span: SourceSpan, label: impl Into<String>) -> Self {
         self.file = Some(file.clone());
+        let start = span.offset().min(file.text.len());
+        let line_start = file.text[..start].rfind('\n').map(|i| i + 1).unwrap_or(0);
+        let line_end = file.text[start..]
+            .find('\n')
+            .map(|i| start + i)
+            .unwrap_or(file.text.len());
+        if line_end - line_start > MAX_QUOTED_LINE {
+            let column = file.text[line_start..start].chars().count() + 1;
+            self.message = format!(
+                "{} (line {}, column {column}; the line is too long to show)",
+                self.message,
+                file.line_of(start)
+            );
+            return self;
+        }
         self.labels
             .push(LabeledSpan::new_with_span(Some(label.into()), span));
         self

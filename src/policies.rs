@@ -41,6 +41,9 @@ pub struct RegimePolicies {
     pub set: PolicySet,
     /// Metadata by policy id.
     pub info: BTreeMap<String, PolicyInfo>,
+    /// False when a policy failed to parse or clashed, so that a missing id
+    /// may be a consequence rather than a mistake of its own.
+    pub complete: bool,
 }
 
 impl RegimePolicies {
@@ -53,12 +56,16 @@ impl RegimePolicies {
         catalogue: Option<&LoadedCatalogue>,
         diags: &mut Diagnostics,
     ) -> Self {
-        let mut out = Self::default();
+        let mut out = Self {
+            complete: true,
+            ..Self::default()
+        };
         let mut file_of: BTreeMap<String, &SourceFile> = BTreeMap::new();
         for file in files {
             let parsed: PolicySet = match file.text.parse() {
                 Ok(set) => set,
                 Err(errs) => {
+                    out.complete = false;
                     let errs: cedar_policy::ParseErrors = errs;
                     for e in errs.iter() {
                         diags.push(Diag::from_foreign(Code::PolicyParse, e, Some(file)));
@@ -75,6 +82,7 @@ impl RegimePolicies {
             }
             for policy in parsed.policies() {
                 let Some(info) = annotations(policy, file, catalogue, diags) else {
+                    out.complete = false;
                     continue;
                 };
                 if let Some(first) = out.info.get(&info.id) {

@@ -360,7 +360,8 @@ impl ScenarioLowering<'_> {
             return Ok(None);
         };
         for (i, id) in ids.iter().enumerate() {
-            if !self.refs.policies.info.contains_key(id) {
+            // With a broken policy file, a missing id is that file's fault, reported there.
+            if !self.refs.policies.info.contains_key(id) && self.refs.policies.complete {
                 return Err(self
                     .ctx
                     .at_value(

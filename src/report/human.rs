@@ -63,13 +63,13 @@ pub fn render(report: &Report, options: HumanOptions) -> String {
     };
     let _ = writeln!(
         out,
-        "{verdict}: {} regime(s), {} requirements: {} pass, {} fail, {} untested; {} scenarios: {} pass, {} fail, {} error",
-        report.regimes.len(),
-        t.requirements.total,
+        "{verdict}: {}, {}: {} pass, {} fail, {} untested; {}: {} pass, {} fail, {} error",
+        count(report.regimes.len(), "regime"),
+        count(t.requirements.total, "requirement"),
         t.requirements.pass,
         t.requirements.fail,
         t.requirements.untested,
-        t.scenarios.total,
+        count(t.scenarios.total, "scenario"),
         t.scenarios.pass,
         t.scenarios.fail,
         t.scenarios.error,
@@ -94,7 +94,7 @@ fn render_regime(out: &mut String, r: &RegimeReport, options: HumanOptions, p: &
                 RequirementStatus::Fail => ("FAIL    ", red()),
                 RequirementStatus::Untested => ("untested", yellow()),
             };
-            let count = match req.scenarios.len() {
+            let scenarios = match req.scenarios.len() {
                 0 => req
                     .note
                     .as_deref()
@@ -109,7 +109,7 @@ fn render_regime(out: &mut String, r: &RegimeReport, options: HumanOptions, p: &
                 p.paint(style, badge),
                 req.id,
                 p.paint(dim(), &format!("clause {}", req.clause)),
-                p.paint(dim(), &count),
+                p.paint(dim(), &scenarios),
             );
             for s in &req.scenarios {
                 let failing = s.outcome.status != Status::Pass;
@@ -151,8 +151,15 @@ fn render_regime(out: &mut String, r: &RegimeReport, options: HumanOptions, p: &
     let t = &r.totals;
     let _ = writeln!(
         out,
-        "  {} requirements: {} pass, {} fail, {} untested; {} scenarios: {} pass, {} fail, {} error\n",
-        t.requirements.total, t.requirements.pass, t.requirements.fail, t.requirements.untested, t.scenarios.total, t.scenarios.pass, t.scenarios.fail, t.scenarios.error,
+        "  {}: {} pass, {} fail, {} untested; {}: {} pass, {} fail, {} error\n",
+        count(t.requirements.total, "requirement"),
+        t.requirements.pass,
+        t.requirements.fail,
+        t.requirements.untested,
+        count(t.scenarios.total, "scenario"),
+        t.scenarios.pass,
+        t.scenarios.fail,
+        t.scenarios.error,
     );
     for card in &r.scorecards {
         let _ = writeln!(
@@ -164,6 +171,15 @@ fn render_regime(out: &mut String, r: &RegimeReport, options: HumanOptions, p: &
             let _ = writeln!(out, "    {:>3} of {:<3} {}", g.met, g.total, g.title);
         }
         out.push('\n');
+    }
+}
+
+/// "1 scenario", "3 scenarios".
+fn count(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
     }
 }
 

@@ -79,6 +79,7 @@ impl YamlIndex {
             stack: Vec::new(),
             root: None,
             too_deep: None,
+            tagged: None,
             documents: 0,
         };
         let mut parser = Parser::new_from_str(&file.text);
@@ -104,6 +105,12 @@ impl YamlIndex {
             )
             .with_help("a case file needs only a few levels; check for runaway indentation")
             .boxed());
+        }
+        if let Some(offset) = builder.tagged {
+            return Err(Diag::new(Code::YamlSyntax, "YAML tags (`!name`, `!!type`) are not used in lexgate files")
+                .at(file, token_span(&file.text, offset), "tag")
+                .with_help("remove the tag and write the plain value; the Cedar schema gives every value its type")
+                .boxed());
         }
         if builder.documents > 1 {
             return Err(Diag::new(
@@ -209,6 +216,7 @@ struct Builder<'a> {
     stack: Vec<(Frame, Option<SourceSpan>)>,
     root: Option<Node>,
     too_deep: Option<usize>,
+    tagged: Option<usize>,
     documents: usize,
 }
 
@@ -260,6 +268,15 @@ impl MarkedEventReceiver for Builder<'_> {
             return;
         }
         let offset = self.offsets.byte(self.text, mark.line(), mark.col());
+        let has_tag = matches!(
+            &ev,
+            Event::Scalar(_, _, _, Some(_))
+                | Event::SequenceStart(_, Some(_))
+                | Event::MappingStart(_, Some(_))
+        );
+        if has_tag && self.tagged.is_none() {
+            self.tagged = Some(offset);
+        }
         match ev {
             Event::DocumentStart => self.documents += 1,
             Event::Scalar(value, ..) => {
