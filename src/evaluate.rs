@@ -132,7 +132,7 @@ pub fn judge(
             Some(want) if want != decided_by.as_slice() => (
                 Status::Fail,
                 Some(format!(
-                    "{decision} as expected, but {} instead of {}",
+                    "{decision} as expected, but {}; expected: {}",
                     by_words(&decided_by),
                     by_words(want)
                 )),
@@ -189,10 +189,10 @@ mod tests {
             vec![],
         );
         assert_eq!(o.status, Status::Fail);
-        assert!(o
-            .reason
-            .unwrap()
-            .contains("no policy applied instead of decided by f"));
+        assert_eq!(
+            o.reason.unwrap(),
+            "deny as expected, but no policy applied; expected: decided by f"
+        );
     }
 
     #[test]
