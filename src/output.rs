@@ -61,6 +61,16 @@ pub fn write_atomic(path: &Path, contents: &str) -> Result<(), Box<Diag>> {
         .tempfile_in(&dir)
         .map_err(|e| fail(&e))?;
     std::io::Write::write_all(&mut tmp, contents.as_bytes()).map_err(|e| fail(&e))?;
+    // A temporary file is private (0600); a report is not: keep the mode of
+    // the file it replaces, or give a new one the usual 0644.
+    #[cfg(unix)]
+    {
+        let permissions = match std::fs::metadata(path) {
+            Ok(meta) => meta.permissions(),
+            Err(_) => std::os::unix::fs::PermissionsExt::from_mode(0o644),
+        };
+        tmp.as_file().set_permissions(permissions).map_err(|e| fail(&e))?;
+    }
     tmp.as_file().sync_all().map_err(|e| fail(&e))?;
     tmp.persist(path).map_err(|e| fail(&e.error))?;
     Ok(())
@@ -118,6 +128,12 @@ mod tests {
         write_atomic(&p, "two\n").unwrap();
         assert_eq!(std::fs::read_to_string(&p).unwrap(), "two\n");
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&p).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o644);
+        }
     }
 
     #[test]
