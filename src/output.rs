@@ -69,7 +69,9 @@ pub fn write_atomic(path: &Path, contents: &str) -> Result<(), Box<Diag>> {
             Ok(meta) => meta.permissions(),
             Err(_) => std::os::unix::fs::PermissionsExt::from_mode(0o644),
         };
-        tmp.as_file().set_permissions(permissions).map_err(|e| fail(&e))?;
+        tmp.as_file()
+            .set_permissions(permissions)
+            .map_err(|e| fail(&e))?;
     }
     tmp.as_file().sync_all().map_err(|e| fail(&e))?;
     tmp.persist(path).map_err(|e| fail(&e.error))?;
