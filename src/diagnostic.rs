@@ -66,6 +66,7 @@ codes! {
     WrongPrincipalOrResource => "wrong-request-type", "the principal or resource type does not fit the action";
     MissingTime => "missing-time", "a scenario has no `at:` but the action's context needs `now`";
     UnknownPolicy => "unknown-policy", "`decided_by` names a policy that does not exist";
+    DeriveError => "derive-error", "a derived date is declared wrongly, cannot be computed, or is written in a case";
     CedarEntity => "cedar-entity", "Cedar rejected the entities or request built from a case";
     EvaluationError => "evaluation-error", "a policy raised an error while a scenario was evaluated";
     Usage => "usage", "the command line asks for something that cannot be done";

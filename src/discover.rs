@@ -20,6 +20,8 @@ pub struct RegimeFiles {
     pub schemas: Vec<PathBuf>,
     /// `policies/<regime>/**/*.cedar`, sorted.
     pub policies: Vec<PathBuf>,
+    /// `policies/<regime>/derive.yaml`, if present.
+    pub derive: Option<PathBuf>,
     /// `cases/<regime>/requirements.yaml`, if present.
     pub catalogue: Option<PathBuf>,
     /// Every other `cases/<regime>/**/*.yaml`, sorted.
@@ -55,6 +57,7 @@ pub fn discover(root: &Path, diags: &mut Diagnostics) -> Vec<RegimeFiles> {
             name: name.clone(),
             schemas: Vec::new(),
             policies: Vec::new(),
+            derive: None,
             catalogue: None,
             scenarios: Vec::new(),
         };
@@ -62,6 +65,13 @@ pub fn discover(root: &Path, diags: &mut Diagnostics) -> Vec<RegimeFiles> {
             match extension(&path) {
                 Some("cedarschema") => files.schemas.push(path),
                 Some("cedar") => files.policies.push(path),
+                Some("yaml")
+                    if path
+                        .file_name()
+                        .is_some_and(|f| f == crate::derive::FILE_NAME) =>
+                {
+                    files.derive = Some(path)
+                }
                 _ => {}
             }
         }

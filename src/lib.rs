@@ -7,7 +7,9 @@
 //! the terminal, so every stage can be tested as a function.
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 
+pub mod calendar;
 pub mod catalogue;
+pub mod derive;
 pub mod diagnostic;
 pub mod discover;
 pub mod evaluate;

@@ -7,6 +7,7 @@ use std::path::{Path as FsPath, PathBuf};
 use rayon::prelude::*;
 
 use crate::catalogue::LoadedCatalogue;
+use crate::derive::Derivations;
 use crate::diagnostic::{Code, Diag, Diagnostics};
 use crate::discover::{discover, RegimeFiles};
 use crate::filter::Matcher;
@@ -130,6 +131,10 @@ fn load_regime(
             );
         }
     }
+    let derivations = match (&files.derive, &schema) {
+        (Some(p), Some(s)) => read(root, p, diags).and_then(|f| Derivations::load(&f, s, diags)),
+        _ => None,
+    };
     let policy_files: Vec<SourceFile> = files
         .policies
         .iter()
@@ -159,6 +164,7 @@ fn load_regime(
     let refs = Refs {
         catalogue: catalogue.as_ref(),
         policies: &policies,
+        derivations: derivations.as_ref(),
         as_of: options.as_of.as_deref(),
     };
     let lowered: Vec<(Option<LoweredFile>, Diagnostics)> = parsed

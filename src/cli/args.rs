@@ -56,6 +56,8 @@ pub enum Command {
     Validate(ValidateArgs),
     /// Write the committed reports: reports/<regime>.md and reports/<regime>.json.
     Report(ReportArgs),
+    /// Count a legal period on a country's calendar: `lexgate date LT 2024-03-29 +3wd`.
+    Date(DateArgs),
 }
 
 /// Which regimes, requirements and scenarios to take.
@@ -110,6 +112,23 @@ pub struct ValidateArgs {
     /// Only regimes whose name contains this text, or matches this glob.
     #[arg(long, value_name = "PATTERN")]
     pub regime: Vec<String>,
+}
+
+/// `lexgate date`.
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Units: d (calendar days), wd (working days), w (weeks), m (calendar months, \
+clamped to the month's last day), y (calendar years). Working days skip weekends and the country's \
+public holidays; counting starts on the day after START.\n\nExample: lexgate date LT 2024-03-29 +3wd"
+)]
+pub struct DateArgs {
+    /// The calendar: LT, LV or DK.
+    pub country: String,
+    /// The first date (e.g. the day of receipt), as 2024-03-29.
+    pub start: String,
+    /// The period: +3wd, -10wd, +4w, +2m, +1y, +28d.
+    #[arg(allow_hyphen_values = true)]
+    pub period: String,
 }
 
 /// `lexgate report`.

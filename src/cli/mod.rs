@@ -2,6 +2,7 @@
 
 mod args;
 mod check;
+mod date;
 mod report;
 mod terminal;
 mod validate;
@@ -53,6 +54,7 @@ pub fn main() -> ExitCode {
         Command::Check(args) => check::run(&cli.global, args, &term),
         Command::Validate(args) => validate::run(&cli.global, args, &term),
         Command::Report(args) => report::run(&cli.global, args, &term),
+        Command::Date(args) => date::run(&cli.global, args, &term),
     };
     exit.into()
 }

@@ -6,8 +6,9 @@ use std::collections::BTreeMap;
 use serde_json::{json, Value as Json};
 use serde_yaml::{Mapping, Value};
 
-use super::value::{key_text, split_ref, Ctx, Known, Ref};
-use crate::diagnostic::{did_you_mean, Code, Diagnostics};
+use super::value::{datetime, key_text, split_ref, Ctx, Known, Ref};
+use crate::derive::Attributes;
+use crate::diagnostic::{did_you_mean, Code, Diag, Diagnostics};
 use crate::yaml::Path;
 
 /// The reserved key for an entity's parents.
@@ -190,6 +191,90 @@ pub fn merge(fixtures: &BTreeMap<Ref, EntitySpec>, overrides: Vec<EntitySpec>) -
         .collect()
 }
 
+/// The entity's attributes plus those the regime derives from them. Writing
+/// a derived attribute in a case is a mistake: the period belongs to the rule.
+fn with_derived(
+    ctx: &Ctx<'_>,
+    spec: &EntitySpec,
+    owner: &str,
+) -> Result<Vec<(String, Value, Path)>, Box<Diag>> {
+    let mut attrs = spec.attrs.clone();
+    let Some(derivations) = ctx.derivations else {
+        return Ok(attrs);
+    };
+    for rule in derivations.rules_for(&spec.r.ty) {
+        if let Some((_, _, path)) = attrs.iter().find(|(n, _, _)| *n == rule.attribute) {
+            return Err(ctx
+                .at_key(
+                    Code::DeriveError,
+                    format!(
+                        "`{}` of {owner} is derived, not written in a case",
+                        rule.attribute
+                    ),
+                    path,
+                    "derived attribute",
+                )
+                .with_help(format!(
+                    "remove it: {} computes it from the entity's other dates",
+                    rule.declared_at
+                ))
+                .boxed());
+        }
+        match derivations.compute(rule, &YamlAttributes(&attrs)) {
+            Ok(Some(moment)) => attrs.push((
+                rule.attribute.clone(),
+                Value::String(moment),
+                spec.path.clone(),
+            )),
+            Ok(None) => {}
+            Err(why) => {
+                return Err(ctx
+                    .at_key(
+                        Code::DeriveError,
+                        format!("cannot derive `{}` of {owner}: {why}", rule.attribute),
+                        &spec.path,
+                        "here",
+                    )
+                    .with_help(format!(
+                        "the derivation is declared in {}",
+                        rule.declared_at
+                    ))
+                    .boxed())
+            }
+        }
+    }
+    Ok(attrs)
+}
+
+/// YAML attribute values as the derivations read them.
+struct YamlAttributes<'a>(&'a [(String, Value, Path)]);
+
+impl Attributes for YamlAttributes<'_> {
+    fn datetime(&self, name: &str) -> Option<Result<jiff::Timestamp, String>> {
+        let (_, value, _) = self.0.iter().find(|(n, _, _)| n == name)?;
+        Some(match value {
+            Value::String(s) => datetime(s).and_then(|d| {
+                let full = if d.len() == 10 {
+                    format!("{d}T00:00:00Z")
+                } else {
+                    d
+                };
+                full.parse::<jiff::Timestamp>().map_err(|e| e.to_string())
+            }),
+            _ => Err(format!("`{name}` is not a date")),
+        })
+    }
+
+    fn long(&self, name: &str) -> Option<Result<i64, String>> {
+        let (_, value, _) = self.0.iter().find(|(n, _, _)| n == name)?;
+        Some(
+            value
+                .as_i64()
+                .ok_or_else(|| format!("`{name}` is not a whole number")),
+        )
+    }
+}
+
 /// Lowers one entity to Cedar's JSON.
 pub fn lower(
     ctx: &Ctx<'_>,
@@ -198,7 +283,8 @@ pub fn lower(
 ) -> Result<Json, Box<crate::diagnostic::Diag>> {
     let decl = &ctx.schema.entities[&spec.r.ty];
     let owner = format!("`{}` `{}`", spec.r.ty, spec.r.id);
-    let attrs = ctx.record(&spec.attrs, &decl.attrs, &spec.path, &owner, known)?;
+    let written = with_derived(ctx, spec, &owner)?;
+    let attrs = ctx.record(&written, &decl.attrs, &spec.path, &owner, known)?;
     let mut parents = Vec::new();
     if let Some((value, path)) = &spec.parents {
         if decl.member_of.is_empty() {

@@ -18,6 +18,7 @@ use serde_yaml::Value;
 pub use value::{datetime, is_duration, Known, Ref};
 
 use crate::catalogue::LoadedCatalogue;
+use crate::derive::Derivations;
 use crate::diagnostic::{did_you_mean, Code, Diag, Diagnostics};
 use crate::policies::RegimePolicies;
 use crate::scenario::{Expect, Scenario, ScenarioFile};
@@ -86,6 +87,8 @@ pub struct Refs<'a> {
     pub catalogue: Option<&'a LoadedCatalogue>,
     /// The regime's policies.
     pub policies: &'a RegimePolicies,
+    /// The regime's derived dates, if it declares any.
+    pub derivations: Option<&'a Derivations>,
     /// The moment for scenarios without `at:` (`--as-of`).
     pub as_of: Option<&'a str>,
 }
@@ -104,6 +107,7 @@ pub fn lower_file(
         schema,
         file,
         index,
+        derivations: refs.derivations,
     };
     let root = Path::root();
     let fixture_specs = entities::read_specs(&ctx, &parsed.entities, &root.key("entities"), diags);

@@ -5,6 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde_json::{json, Value as Json};
 use serde_yaml::Value;
 
+use crate::derive::Derivations;
 use crate::diagnostic::{did_you_mean, Code, Diag};
 use crate::schema::{Record, RegimeSchema, Ty};
 use crate::source::SourceFile;
@@ -21,6 +22,8 @@ pub struct Ctx<'a> {
     pub file: &'a SourceFile,
     /// Its positions.
     pub index: &'a YamlIndex,
+    /// The regime's derived dates.
+    pub derivations: Option<&'a Derivations>,
 }
 
 /// A reference to an entity, resolved.
