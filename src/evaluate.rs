@@ -63,14 +63,24 @@ pub fn evaluate<'a>(project: &'a Project, selection: &Selection) -> Vec<RegimeOu
             selected
                 .par_iter()
                 .map(|(scenario, entities)| {
-                    (*scenario, run(&authorizer, regime, scenario, entities))
+                    (*scenario, run_with(&authorizer, regime, scenario, entities))
                 })
                 .collect()
         })
         .collect()
 }
 
-fn run(
+/// Evaluates one scenario against its regime (a fresh authorizer each call:
+/// for one-off use such as `explain`).
+pub fn run(
+    regime: &Regime,
+    scenario: &LoweredScenario,
+    entities: &cedar_policy::Entities,
+) -> Outcome {
+    run_with(&Authorizer::new(), regime, scenario, entities)
+}
+
+fn run_with(
     authorizer: &Authorizer,
     regime: &Regime,
     scenario: &LoweredScenario,

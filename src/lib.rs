@@ -13,6 +13,7 @@ pub mod derive;
 pub mod diagnostic;
 pub mod discover;
 pub mod evaluate;
+pub mod explain;
 pub mod filter;
 pub mod load;
 pub mod lower;

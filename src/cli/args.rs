@@ -56,6 +56,10 @@ pub enum Command {
     Validate(ValidateArgs),
     /// Write the committed reports: reports/<regime>.md and reports/<regime>.json.
     Report(ReportArgs),
+    /// List requirements and policies the scenarios leave unexercised; with --min, a CI gate.
+    Coverage(CoverageArgs),
+    /// Explain scenarios in words: the request, the entities, the decision and the policies behind it.
+    Explain(ExplainArgs),
     /// Count a legal period on a country's calendar: `lexgate date LT 2024-03-29 +3wd`.
     Date(DateArgs),
 }
@@ -112,6 +116,33 @@ pub struct ValidateArgs {
     /// Only regimes whose name contains this text, or matches this glob.
     #[arg(long, value_name = "PATTERN")]
     pub regime: Vec<String>,
+}
+
+/// `lexgate coverage`.
+#[derive(Debug, Args)]
+pub struct CoverageArgs {
+    /// Only regimes whose name contains this text, or matches this glob.
+    #[arg(long, value_name = "PATTERN")]
+    pub regime: Vec<String>,
+    /// Exit 1 when fewer than PCT percent of a regime's requirements have both an allow and a deny scenario.
+    #[arg(long, value_name = "PCT")]
+    pub min: Option<f64>,
+    /// Exit 1 when fewer than PCT percent of a regime's policies decide at least one scenario.
+    #[arg(long, value_name = "PCT")]
+    pub min_policies: Option<f64>,
+}
+
+/// `lexgate explain`.
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    /// The scenario's name: a substring, or a glob with `*`, `?`, `[`.
+    pub scenario: String,
+    /// Only regimes whose name contains this text, or matches this glob.
+    #[arg(long, value_name = "PATTERN")]
+    pub regime: Vec<String>,
+    /// The moment for scenarios that give no `at:`.
+    #[arg(long, value_name = "DATE")]
+    pub as_of: Option<String>,
 }
 
 /// `lexgate date`.

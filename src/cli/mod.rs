@@ -2,7 +2,9 @@
 
 mod args;
 mod check;
+mod coverage;
 mod date;
+mod explain;
 mod report;
 mod terminal;
 mod validate;
@@ -55,6 +57,8 @@ pub fn main() -> ExitCode {
         Command::Validate(args) => validate::run(&cli.global, args, &term),
         Command::Report(args) => report::run(&cli.global, args, &term),
         Command::Date(args) => date::run(&cli.global, args, &term),
+        Command::Coverage(args) => coverage::run(&cli.global, args, &term),
+        Command::Explain(args) => explain::run(&cli.global, args, &term),
     };
     exit.into()
 }

@@ -65,6 +65,8 @@ pub struct LoweredScenario {
     pub situation: Option<String>,
     /// Readable request: principal, action, resource, moment.
     pub summary: RequestSummary,
+    /// The context as Cedar received it (for `explain`).
+    pub context: serde_json::Map<String, Json>,
 }
 
 /// The request in the words of the case file.
@@ -287,7 +289,7 @@ impl ScenarioLowering<'_> {
 
         let action_uid = ctx.schema.action_uid(action_name);
         let context = Context::from_json_value(
-            Json::Object(context_json),
+            Json::Object(context_json.clone()),
             Some((&ctx.schema.cedar, &action_uid)),
         )
         .map_err(|e| self.cedar_error(&e, &self.path.key("context")))?;
@@ -318,6 +320,7 @@ impl ScenarioLowering<'_> {
                 resource: format!("{}::{}", resource.ty, resource.id),
                 at: at.map(|(v, _)| value::datetime(&v).unwrap_or(v)),
             },
+            context: context_json,
         })
     }
 

@@ -57,6 +57,7 @@ pub fn render_regime(out: &mut String, r: &RegimeReport) {
         );
     }
     out.push('\n');
+    coverage(out, r);
     for g in &r.groups {
         let _ = writeln!(out, "## {}\n", cell(&g.title));
         let _ = writeln!(
@@ -84,6 +85,36 @@ pub fn render_regime(out: &mut String, r: &RegimeReport) {
             requirement(out, req);
         }
     }
+}
+
+fn coverage(out: &mut String, r: &RegimeReport) {
+    let c = &r.coverage;
+    let _ = writeln!(out, "## Coverage\n");
+    let _ = writeln!(
+        out,
+        "- Requirements with both an allow and a deny scenario: {} of {} ({:.0}%)",
+        c.both_ways,
+        c.requirements,
+        c.requirement_percent()
+    );
+    let _ = writeln!(
+        out,
+        "- Policies that decide at least one scenario: {} of {} ({:.0}%)",
+        c.policies - c.never_deciding.len(),
+        c.policies,
+        c.policy_percent()
+    );
+    for (label, ids) in [
+        ("Untested", &c.untested),
+        ("Only allow scenarios", &c.only_allow),
+        ("Only deny scenarios", &c.only_deny),
+        ("Policies that never decide a scenario", &c.never_deciding),
+    ] {
+        if !ids.is_empty() {
+            let _ = writeln!(out, "- {label}: {}", code_list(ids));
+        }
+    }
+    out.push('\n');
 }
 
 fn scorecard(out: &mut String, r: &RegimeReport, card: &Scorecard) {

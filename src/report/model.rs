@@ -51,6 +51,8 @@ pub struct RegimeReport {
     /// For assessments: met / total per group, per situation.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub scorecards: Vec<Scorecard>,
+    /// How well the scenarios exercise the requirements and policies.
+    pub coverage: CoverageSummary,
     /// Requirements by group, in catalogue order.
     pub groups: Vec<GroupReport>,
     /// Every policy of the regime.
@@ -140,6 +142,73 @@ pub struct ScenarioReport {
     pub expect_decided_by: Option<Vec<String>>,
     /// What happened.
     pub outcome: Outcome,
+}
+
+/// How well a regime's scenarios exercise its requirements and policies.
+#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
+pub struct CoverageSummary {
+    /// Requirements in the report.
+    pub requirements: usize,
+    /// Requirements with at least one allow and one deny scenario.
+    pub both_ways: usize,
+    /// Requirements without any scenario.
+    pub untested: Vec<String>,
+    /// Requirements whose scenarios all expect allow.
+    pub only_allow: Vec<String>,
+    /// Requirements whose scenarios all expect deny.
+    pub only_deny: Vec<String>,
+    /// Policies of the regime.
+    pub policies: usize,
+    /// Policies that decide no scenario (never among the deciding policies).
+    pub never_deciding: Vec<String>,
+}
+
+impl CoverageSummary {
+    /// Percentage of requirements exercised both ways (100 when there are none).
+    pub fn requirement_percent(&self) -> f64 {
+        percent(self.both_ways, self.requirements)
+    }
+
+    /// Percentage of policies that decide at least one scenario.
+    pub fn policy_percent(&self) -> f64 {
+        percent(self.policies - self.never_deciding.len(), self.policies)
+    }
+}
+
+fn percent(part: usize, whole: usize) -> f64 {
+    if whole == 0 {
+        100.0
+    } else {
+        part as f64 * 100.0 / whole as f64
+    }
+}
+
+fn coverage(
+    groups: &[GroupReport],
+    policies: &BTreeMap<String, PolicyInfo>,
+    outcomes: &RegimeOutcomes<'_>,
+) -> CoverageSummary {
+    let mut c = CoverageSummary {
+        policies: policies.len(),
+        ..CoverageSummary::default()
+    };
+    for r in groups.iter().flat_map(|g| &g.requirements) {
+        c.requirements += 1;
+        match (r.coverage.allow > 0, r.coverage.deny > 0) {
+            (true, true) => c.both_ways += 1,
+            (true, false) => c.only_allow.push(r.id.clone()),
+            (false, true) => c.only_deny.push(r.id.clone()),
+            (false, false) => c.untested.push(r.id.clone()),
+        }
+    }
+    let deciding: std::collections::BTreeSet<&String> =
+        outcomes.iter().flat_map(|(_, o)| &o.decided_by).collect();
+    c.never_deciding = policies
+        .keys()
+        .filter(|id| !deciding.contains(id))
+        .cloned()
+        .collect();
+    c
 }
 
 /// Counts of requirements and scenarios.
@@ -354,6 +423,7 @@ fn regime_report(
     } else {
         Vec::new()
     };
+    let coverage = coverage(&groups, &regime.policies.info, outcomes);
     RegimeReport {
         id: regime.name.clone(),
         title: cat.title.clone(),
@@ -362,6 +432,7 @@ fn regime_report(
         assessment: cat.assessment,
         totals,
         scorecards,
+        coverage,
         groups,
         policies: regime.policies.info.values().cloned().collect(),
     }

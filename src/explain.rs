@@ -1,0 +1,330 @@
+//! `explain`: one scenario in words a lawyer can follow — the request as
+//! lowered, the entities involved, the decision, the policies that decided it
+//! (with their clause and text) and, for a deny that no forbid decided, the
+//! permits that could have allowed the action but whose conditions did not hold.
+
+use std::collections::BTreeSet;
+use std::fmt::Write;
+
+use cedar_policy::{ActionConstraint, Entities, EntityUid};
+use serde_json::Value as Json;
+
+use crate::catalogue::Requirement;
+use crate::evaluate::{by_words, Outcome, Status};
+use crate::filter::Matcher;
+use crate::load::{Project, Regime};
+use crate::lower::LoweredScenario;
+use crate::policies::PolicyInfo;
+use crate::scenario::Expect;
+
+/// Everything `explain` says about one scenario.
+#[derive(Debug)]
+pub struct Explanation<'a> {
+    /// The regime.
+    pub regime: &'a Regime,
+    /// The scenario.
+    pub scenario: &'a LoweredScenario,
+    /// Its requirements, from the catalogue.
+    pub requirements: Vec<&'a Requirement>,
+    /// Entities involved: `Type::id` and their attributes and parents, as text.
+    pub entities: Vec<(String, String)>,
+    /// What happened.
+    pub outcome: Outcome,
+    /// The deciding policies.
+    pub deciding: Vec<&'a PolicyInfo>,
+    /// For a deny no forbid decided: permits for this action that did not apply.
+    pub unapplied_permits: Vec<&'a PolicyInfo>,
+}
+
+/// Explains every scenario whose name matches `pattern`.
+pub fn explain<'a>(project: &'a Project, pattern: &Matcher) -> Vec<Explanation<'a>> {
+    let mut out = Vec::new();
+    for regime in &project.regimes {
+        for file in &regime.files {
+            for scenario in file.scenarios.iter().filter(|s| pattern.matches(&s.name)) {
+                let entities = scenario.entities.as_ref().unwrap_or(&file.fixtures);
+                out.push(explain_one(regime, scenario, entities));
+            }
+        }
+    }
+    out
+}
+
+fn explain_one<'a>(
+    regime: &'a Regime,
+    scenario: &'a LoweredScenario,
+    entities: &Entities,
+) -> Explanation<'a> {
+    let outcome = crate::evaluate::run(regime, scenario, entities);
+    let info = |id: &String| regime.policies.info.get(id);
+    let deciding: Vec<&PolicyInfo> = outcome.decided_by.iter().filter_map(info).collect();
+    let forbid_decided = deciding.iter().any(|p| p.effect == "forbid");
+    let unapplied_permits = if outcome.decision == Expect::Deny && !forbid_decided {
+        let action = scenario.request.action().cloned();
+        regime
+            .policies
+            .set
+            .policies()
+            .filter(|p| p.effect() == cedar_policy::Effect::Permit)
+            .filter(|p| {
+                action
+                    .as_ref()
+                    .is_some_and(|a| scope_allows_action(&p.action_constraint(), a))
+            })
+            .filter_map(|p| info(&p.id().to_string()))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    Explanation {
+        regime,
+        scenario,
+        requirements: scenario
+            .requirements
+            .iter()
+            .filter_map(|r| regime.catalogue.requirement(r))
+            .collect(),
+        entities: involved(scenario, entities),
+        outcome,
+        deciding,
+        unapplied_permits,
+    }
+}
+
+fn scope_allows_action(constraint: &ActionConstraint, action: &EntityUid) -> bool {
+    match constraint {
+        ActionConstraint::Any => true,
+        ActionConstraint::Eq(a) => a == action,
+        // An action group may contain the action; without the hierarchy at
+        // hand, such permits are shown (they may apply).
+        ActionConstraint::In(_) => true,
+    }
+}
+
+/// The principal, the resource, the entities the context refers to, and the
+/// entities their attributes refer to (one step), in that order.
+fn involved(scenario: &LoweredScenario, entities: &Entities) -> Vec<(String, String)> {
+    let mut queue: Vec<EntityUid> = Vec::new();
+    queue.extend(scenario.request.principal().cloned());
+    queue.extend(scenario.request.resource().cloned());
+    for value in scenario.context.values() {
+        collect_refs(value, &mut queue);
+    }
+    let mut seen = BTreeSet::new();
+    let mut out = Vec::new();
+    let mut i = 0;
+    let first_round = queue.len();
+    while i < queue.len() {
+        let uid = queue[i].clone();
+        i += 1;
+        if !seen.insert(uid.to_string()) {
+            continue;
+        }
+        let Some(entity) = entities.get(&uid) else {
+            continue;
+        };
+        let json = entity.to_json_value().unwrap_or(Json::Null);
+        if i <= first_round {
+            collect_refs(&json["attrs"], &mut queue);
+        }
+        out.push((short_uid(&uid), describe_entity(&json)));
+    }
+    out
+}
+
+fn collect_refs(value: &Json, out: &mut Vec<EntityUid>) {
+    match value {
+        Json::Object(map) => {
+            if let Some(Json::Object(e)) = map.get("__entity") {
+                if let (Some(t), Some(id)) = (
+                    e.get("type").and_then(Json::as_str),
+                    e.get("id").and_then(Json::as_str),
+                ) {
+                    if let Ok(ty) = t.parse() {
+                        out.push(EntityUid::from_type_name_and_id(
+                            ty,
+                            cedar_policy::EntityId::new(id),
+                        ));
+                    }
+                }
+                return;
+            }
+            map.values().for_each(|v| collect_refs(v, out));
+        }
+        Json::Array(items) => items.iter().for_each(|v| collect_refs(v, out)),
+        _ => {}
+    }
+}
+
+/// `Person::jonas` for `Ns::Person::"jonas"`.
+fn short_uid(uid: &EntityUid) -> String {
+    let ty = uid.type_name().basename();
+    format!("{ty}::{}", uid.id().unescaped())
+}
+
+fn describe_entity(json: &Json) -> String {
+    let mut parts: Vec<String> = json["attrs"]
+        .as_object()
+        .map(|attrs| {
+            attrs
+                .iter()
+                .map(|(k, v)| format!("{k} = {}", describe_value(v)))
+                .collect()
+        })
+        .unwrap_or_default();
+    if let Some(parents) = json["parents"].as_array().filter(|p| !p.is_empty()) {
+        let names: Vec<String> = parents.iter().map(describe_uid_json).collect();
+        parts.push(format!("in {}", names.join(", ")));
+    }
+    if parts.is_empty() {
+        "(no attributes)".into()
+    } else {
+        parts.join("; ")
+    }
+}
+
+fn describe_uid_json(v: &Json) -> String {
+    let ty = v["type"].as_str().unwrap_or("?");
+    let short = ty.rsplit("::").next().unwrap_or(ty);
+    format!("{short}::{}", v["id"].as_str().unwrap_or("?"))
+}
+
+fn describe_value(v: &Json) -> String {
+    match v {
+        Json::Object(map) if map.contains_key("__entity") => describe_uid_json(&map["__entity"]),
+        Json::Object(map) if map.contains_key("__extn") => {
+            let arg = &map["__extn"]["arg"];
+            arg.as_str()
+                .map(str::to_string)
+                .unwrap_or_else(|| arg.to_string())
+        }
+        Json::Object(map) => {
+            let inner: Vec<String> = map
+                .iter()
+                .map(|(k, v)| format!("{k}: {}", describe_value(v)))
+                .collect();
+            format!("{{{}}}", inner.join(", "))
+        }
+        Json::Array(items) => format!(
+            "[{}]",
+            items
+                .iter()
+                .map(describe_value)
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        Json::String(s) => format!("\"{s}\""),
+        other => other.to_string(),
+    }
+}
+
+/// Renders explanations as plain text.
+pub fn render(explanations: &[Explanation<'_>]) -> String {
+    let mut out = String::new();
+    for (i, e) in explanations.iter().enumerate() {
+        if i > 0 {
+            out.push_str("\n────────────────────────────────────────\n\n");
+        }
+        render_one(&mut out, e);
+    }
+    out
+}
+
+fn render_one(out: &mut String, e: &Explanation<'_>) {
+    let s = e.scenario;
+    let _ = writeln!(out, "Scenario: {}", s.name);
+    let _ = writeln!(
+        out,
+        "  in {}:{} — regime `{}` ({})",
+        s.file, s.line, e.regime.name, e.regime.catalogue.catalogue.title
+    );
+    for r in &e.requirements {
+        let _ = writeln!(
+            out,
+            "  requirement {} (clause {}): {}",
+            r.id,
+            r.clause,
+            one_line(&r.summary)
+        );
+    }
+    let _ = writeln!(out, "\nThe request");
+    let _ = writeln!(out, "  who:   {}", s.summary.principal);
+    let _ = writeln!(out, "  does:  {}", s.summary.action);
+    let _ = writeln!(out, "  on:    {}", s.summary.resource);
+    if let Some(at) = &s.summary.at {
+        let _ = writeln!(out, "  when:  {at}");
+    }
+    for (k, v) in s
+        .context
+        .iter()
+        .filter(|(k, _)| k.as_str() != crate::lower::NOW)
+    {
+        let _ = writeln!(out, "  context {k} = {}", describe_value(v));
+    }
+    let _ = writeln!(out, "\nThe entities involved");
+    for (uid, attrs) in &e.entities {
+        let _ = writeln!(out, "  {uid}: {attrs}");
+    }
+    let verdict = match e.outcome.status {
+        Status::Pass => "as expected",
+        Status::Fail => "NOT as expected",
+        Status::Error => "an evaluation ERROR",
+    };
+    let _ = writeln!(
+        out,
+        "\nDecision: {} ({}) — expected {}: {verdict}",
+        e.outcome.decision.to_string().to_uppercase(),
+        by_words(&e.outcome.decided_by),
+        s.expect
+    );
+    if let Some(reason) = &e.outcome.reason {
+        let _ = writeln!(out, "  {reason}");
+    }
+    if e.deciding.is_empty() && e.outcome.decision == Expect::Deny {
+        let _ = writeln!(
+            out,
+            "  No policy permitted the request, so it is denied by default."
+        );
+    }
+    for p in &e.deciding {
+        policy(
+            out,
+            p,
+            if p.effect == "forbid" {
+                "Forbidden by"
+            } else {
+                "Permitted by"
+            },
+        );
+    }
+    if !e.unapplied_permits.is_empty() {
+        let _ = writeln!(
+            out,
+            "\nThese permits could allow `{}`, but their conditions do not all hold here:",
+            s.summary.action
+        );
+        for p in &e.unapplied_permits {
+            policy(out, p, "Did not apply");
+        }
+    }
+}
+
+fn policy(out: &mut String, p: &PolicyInfo, heading: &str) {
+    let _ = writeln!(
+        out,
+        "\n  {heading}: {} ({}), clause {}, requirement {} — {}:{}",
+        p.id,
+        p.effect,
+        p.clause,
+        p.requirements.join(", "),
+        p.file,
+        p.line
+    );
+    for line in p.text.lines() {
+        let _ = writeln!(out, "    │ {line}");
+    }
+}
+
+fn one_line(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
