@@ -146,7 +146,11 @@ fn load_regime(
             format!("regime `{}` has no policies (*.cedar)", files.name),
         ));
     }
-    let policies = RegimePolicies::load(&policy_files, schema.as_ref(), catalogue.as_ref(), diags);
+    let mut policies =
+        RegimePolicies::load(&policy_files, schema.as_ref(), catalogue.as_ref(), diags);
+    if policy_files.is_empty() {
+        policies.complete = false;
+    }
 
     let mut parsed: Vec<(SourceFile, ScenarioFile, YamlIndex)> = Vec::new();
     for path in &files.scenarios {

@@ -131,7 +131,20 @@ pub fn lower_file(
     let fixtures = match Entities::from_json_value(Json::Array(fixture_json), Some(&schema.cedar)) {
         Ok(e) => e,
         Err(e) => {
-            let d = Diag::from_foreign(Code::CedarEntity, &e, None).in_file(file);
+            let d = Diag::from_foreign(Code::CedarEntity, &e, None);
+            // Cedar names the entity (`Ns::Type::"id"`) but not where it is written.
+            let named = fixture_specs.iter().find(|s| {
+                d.message
+                    .contains(&format!("{}::\"{}\"", schema.qualified(&s.r.ty), s.r.id))
+            });
+            let d = match named {
+                Some(spec) => Diag::new(Code::CedarEntity, d.message).at(
+                    file,
+                    index.key_span(&spec.path),
+                    "this entity",
+                ),
+                None => d.in_file(file),
+            };
             diags.push(d.with_help(
                 "Cedar rejected the fixtures; check the entities named above against the schema",
             ));
