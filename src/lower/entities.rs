@@ -330,3 +330,96 @@ pub fn lower(
         "parents": parents,
     }))
 }
+
+/// The first cycle of `in` edges among lowered entities, found in sorted
+/// order so that the report is the same on every run (Cedar's own message
+/// names whichever vertex its hash map yields first). Returns the entity
+/// uids around the cycle, starting and ending with the same one.
+pub fn find_cycle(entities: &[&Json]) -> Option<Vec<String>> {
+    let uid = |v: &Json| {
+        format!(
+            "{}::{}",
+            v["type"].as_str().unwrap_or(""),
+            v["id"].as_str().unwrap_or("")
+        )
+    };
+    let mut edges: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for e in entities {
+        let mut parents: Vec<String> = e["parents"]
+            .as_array()
+            .map(|p| p.iter().map(uid).collect())
+            .unwrap_or_default();
+        parents.sort();
+        edges.insert(uid(&e["uid"]), parents);
+    }
+    #[derive(Clone, Copy, PartialEq)]
+    enum Mark {
+        Open,
+        Done,
+    }
+    let mut marks: BTreeMap<String, Mark> = BTreeMap::new();
+    for start in edges.keys() {
+        if marks.contains_key(start) {
+            continue;
+        }
+        // Iterative depth-first search: (node, next child index).
+        let mut stack: Vec<(String, usize)> = vec![(start.clone(), 0)];
+        marks.insert(start.clone(), Mark::Open);
+        while let Some((node, next)) = stack.last().cloned() {
+            let children = edges.get(&node).map(Vec::as_slice).unwrap_or(&[]);
+            if next < children.len() {
+                stack.last_mut().expect("non-empty").1 += 1;
+                let child = children[next].clone();
+                match marks.get(&child) {
+                    Some(Mark::Open) => {
+                        let from = stack.iter().position(|(n, _)| *n == child).unwrap_or(0);
+                        let mut cycle: Vec<String> =
+                            stack[from..].iter().map(|(n, _)| n.clone()).collect();
+                        cycle.push(child);
+                        return Some(cycle);
+                    }
+                    Some(Mark::Done) => {}
+                    None => {
+                        marks.insert(child.clone(), Mark::Open);
+                        stack.push((child, 0));
+                    }
+                }
+            } else {
+                marks.insert(node, Mark::Done);
+                stack.pop();
+            }
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entity(id: &str, parents: &[&str]) -> Json {
+        json!({
+            "uid": {"type": "N::T", "id": id},
+            "parents": parents.iter().map(|p| json!({"type": "N::T", "id": p})).collect::<Vec<_>>(),
+        })
+    }
+
+    #[test]
+    fn finds_the_same_cycle_whatever_the_input_order() {
+        let a = entity("a", &["b"]);
+        let b = entity("b", &["c"]);
+        let c = entity("c", &["a"]);
+        let d = entity("d", &["a"]);
+        let expected = vec!["N::T::a", "N::T::b", "N::T::c", "N::T::a"];
+        assert_eq!(find_cycle(&[&a, &b, &c, &d]).unwrap(), expected);
+        assert_eq!(find_cycle(&[&d, &c, &b, &a]).unwrap(), expected);
+    }
+
+    #[test]
+    fn a_dag_has_no_cycle() {
+        let a = entity("a", &["b", "c"]);
+        let b = entity("b", &["c"]);
+        let c = entity("c", &[]);
+        assert_eq!(find_cycle(&[&a, &b, &c]), None);
+    }
+}

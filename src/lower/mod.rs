@@ -128,31 +128,37 @@ pub fn lower_file(
     if !fixtures_ok {
         return None;
     }
-    let fixtures = match Entities::from_json_value(Json::Array(fixture_json), Some(&schema.cedar)) {
-        Ok(e) => e,
-        Err(e) => {
-            let d = Diag::from_foreign(Code::CedarEntity, &e, None);
-            // Cedar names the entity (`Ns::Type::"id"`) but not where it is written.
-            let named = fixture_specs.iter().find(|s| {
-                d.message
-                    .contains(&format!("{}::\"{}\"", schema.qualified(&s.r.ty), s.r.id))
-            });
-            let d = match named {
-                Some(spec) => Diag::new(Code::CedarEntity, d.message).at(
-                    file,
-                    index.key_span(&spec.path),
-                    "this entity",
-                ),
-                None => d.in_file(file),
-            };
-            diags.push(d.with_help(
+    if let Some(cycle) = entities::find_cycle(&fixture_json.iter().collect::<Vec<_>>()) {
+        diags.push(cycle_diag(&ctx, &fixture_specs, &cycle));
+        return None;
+    }
+    let fixtures =
+        match Entities::from_json_value(Json::Array(fixture_json.clone()), Some(&schema.cedar)) {
+            Ok(e) => e,
+            Err(e) => {
+                let d = Diag::from_foreign(Code::CedarEntity, &e, None);
+                // Cedar names the entity (`Ns::Type::"id"`) but not where it is written.
+                let named = fixture_specs.iter().find(|s| {
+                    d.message
+                        .contains(&format!("{}::\"{}\"", schema.qualified(&s.r.ty), s.r.id))
+                });
+                let d = match named {
+                    Some(spec) => Diag::new(Code::CedarEntity, d.message).at(
+                        file,
+                        index.key_span(&spec.path),
+                        "this entity",
+                    ),
+                    None => d.in_file(file),
+                };
+                diags.push(d.with_help(
                 "Cedar rejected the fixtures; check the entities named above against the schema",
             ));
-            return None;
-        }
-    };
+                return None;
+            }
+        };
     let by_ref: BTreeMap<Ref, EntitySpec> = fixture_specs
-        .into_iter()
+        .iter()
+        .cloned()
         .map(|s| (s.r.clone(), s))
         .collect();
     let mut scenarios = Vec::new();
@@ -160,6 +166,8 @@ pub fn lower_file(
         let path = root.key("scenarios").index(i);
         let lowering = ScenarioLowering {
             ctx: &ctx,
+            fixture_json: &fixture_json,
+            fixture_specs: &fixture_specs,
             refs,
             fixtures: &fixtures,
             by_ref: &by_ref,
@@ -178,8 +186,36 @@ pub fn lower_file(
     })
 }
 
+/// A diagnostic for a cycle of `in` edges, at the first entity of the cycle.
+fn cycle_diag(ctx: &Ctx<'_>, specs: &[EntitySpec], cycle: &[String]) -> Diag {
+    let short = |uid: &str| {
+        uid.strip_prefix(&format!("{}::", ctx.schema.namespace))
+            .unwrap_or(uid)
+            .to_string()
+    };
+    let words: Vec<String> = cycle.iter().map(|u| short(u)).collect();
+    let first = &words[0];
+    let diag = Diag::new(
+        Code::CedarEntity,
+        format!(
+            "entities are `in` each other in a cycle: {}",
+            words.join(" in ")
+        ),
+    )
+    .with_help("an entity cannot be (indirectly) its own parent; remove one of the `in:` links");
+    match specs
+        .iter()
+        .find(|s| format!("{}::{}", s.r.ty, s.r.id) == *first)
+    {
+        Some(spec) => diag.at(ctx.file, ctx.index.key_span(&spec.path), "this entity"),
+        None => diag.in_file(ctx.file),
+    }
+}
+
 struct ScenarioLowering<'a> {
     ctx: &'a Ctx<'a>,
+    fixture_json: &'a [Json],
+    fixture_specs: &'a [EntitySpec],
     refs: &'a Refs<'a>,
     fixtures: &'a Entities,
     by_ref: &'a BTreeMap<Ref, EntitySpec>,
@@ -286,8 +322,12 @@ impl ScenarioLowering<'_> {
             None
         } else {
             let mut built = Vec::new();
+            let mut touched_json = Vec::new();
             for spec in &touched {
-                let json = entities::lower(ctx, spec, &known)?;
+                touched_json.push(entities::lower(ctx, spec, &known)?);
+            }
+            self.check_cycles(&touched, &touched_json)?;
+            for (spec, json) in touched.iter().zip(touched_json) {
                 let entity = Entity::from_json_value(json, Some(&ctx.schema.cedar))
                     .map_err(|e| self.cedar_error(&e, &spec.path))?;
                 built.push(entity);
@@ -335,6 +375,32 @@ impl ScenarioLowering<'_> {
             },
             context: context_json,
         })
+    }
+
+    /// Overrides may link entities into a cycle that the fixtures did not have.
+    fn check_cycles(&self, touched: &[EntitySpec], touched_json: &[Json]) -> Result<(), Box<Diag>> {
+        if touched_json
+            .iter()
+            .all(|j| j["parents"].as_array().is_none_or(Vec::is_empty))
+        {
+            return Ok(());
+        }
+        let replaced: std::collections::BTreeSet<String> =
+            touched_json.iter().map(|j| j["uid"].to_string()).collect();
+        let all: Vec<&Json> = self
+            .fixture_json
+            .iter()
+            .filter(|j| !replaced.contains(&j["uid"].to_string()))
+            .chain(touched_json)
+            .collect();
+        match entities::find_cycle(&all) {
+            None => Ok(()),
+            Some(cycle) => {
+                let specs: Vec<EntitySpec> =
+                    touched.iter().chain(self.fixture_specs).cloned().collect();
+                Err(Box::new(cycle_diag(self.ctx, &specs, &cycle)))
+            }
+        }
     }
 
     fn requirements(&self, sc: &Scenario) -> Result<Vec<String>, Box<Diag>> {
