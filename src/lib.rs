@@ -8,6 +8,7 @@
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 
 pub mod calendar;
+pub mod case_schema;
 pub mod catalogue;
 pub mod derive;
 pub mod diagnostic;

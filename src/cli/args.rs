@@ -58,6 +58,8 @@ pub enum Command {
     Report(ReportArgs),
     /// Count a legal period on a country's calendar: `lexgate date LT 2024-03-29 +3wd`.
     Date(DateArgs),
+    /// Write JSON Schemas for case files, so that editors complete and check them.
+    Schema(SchemaArgs),
 }
 
 /// Which regimes, requirements and scenarios to take.
@@ -138,6 +140,23 @@ pub struct ReportArgs {
     #[arg(long, default_value = "reports", value_name = "DIR")]
     pub dir: PathBuf,
     /// Write nothing; exit 1 and show a diff when the reports are out of date.
+    #[arg(long)]
+    pub check: bool,
+}
+
+/// `lexgate schema`.
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Writes scenario-file.schema.json and catalogue.schema.json (for any regime) and \
+<regime>.cases.schema.json (entity types, attributes, actions, requirement and policy ids of one \
+regime). A case file names its schema on its first line, e.g.\n\n  \
+# yaml-language-server: $schema=../../schemas/mano-vmi.cases.schema.json"
+)]
+pub struct SchemaArgs {
+    /// The folder of the schemas (relative to --root).
+    #[arg(long, default_value = "schemas", value_name = "DIR")]
+    pub out: PathBuf,
+    /// Write nothing; exit 1 and show a diff when the schemas are out of date.
     #[arg(long)]
     pub check: bool,
 }

@@ -4,6 +4,7 @@ mod args;
 mod check;
 mod date;
 mod report;
+mod schema;
 mod terminal;
 mod validate;
 
@@ -55,6 +56,7 @@ pub fn main() -> ExitCode {
         Command::Validate(args) => validate::run(&cli.global, args, &term),
         Command::Report(args) => report::run(&cli.global, args, &term),
         Command::Date(args) => date::run(&cli.global, args, &term),
+        Command::Schema(args) => schema::run(&cli.global, args, &term),
     };
     exit.into()
 }
