@@ -60,6 +60,10 @@ pub enum Command {
     Date(DateArgs),
     /// Write JSON Schemas for case files, so that editors complete and check them.
     Schema(SchemaArgs),
+    /// Create a regime: a schema stub, an example policy, a catalogue and an example scenario file.
+    New(NewArgs),
+    /// Format the Cedar policies with Cedar's formatter; `--check` for CI.
+    Fmt(FmtArgs),
 }
 
 /// Which regimes, requirements and scenarios to take.
@@ -157,6 +161,29 @@ pub struct SchemaArgs {
     #[arg(long, default_value = "schemas", value_name = "DIR")]
     pub out: PathBuf,
     /// Write nothing; exit 1 and show a diff when the schemas are out of date.
+    #[arg(long)]
+    pub check: bool,
+}
+
+/// `lexgate new`.
+#[derive(Debug, Args)]
+pub struct NewArgs {
+    /// The regime's name: a lowercase slug such as `mano-vmi` (its namespace is `ManoVmi`).
+    pub regime: String,
+}
+
+/// `lexgate fmt`.
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Uses cedar-policy-formatter (line width 80, indent 2), which checks that every \
+policy keeps its meaning and annotations. A file whose comments the formatter would drop is left as \
+it is, with the comment shown."
+)]
+pub struct FmtArgs {
+    /// The policy files (default: every policies/**/*.cedar under --root).
+    #[arg(value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+    /// Write nothing; exit 1 and show a diff when a file would change.
     #[arg(long)]
     pub check: bool,
 }

@@ -3,6 +3,8 @@
 mod args;
 mod check;
 mod date;
+mod fmt;
+mod new;
 mod report;
 mod schema;
 mod terminal;
@@ -57,6 +59,8 @@ pub fn main() -> ExitCode {
         Command::Report(args) => report::run(&cli.global, args, &term),
         Command::Date(args) => date::run(&cli.global, args, &term),
         Command::Schema(args) => schema::run(&cli.global, args, &term),
+        Command::New(args) => new::run(&cli.global, args, &term),
+        Command::Fmt(args) => fmt::run(&cli.global, args, &term),
     };
     exit.into()
 }
