@@ -27,12 +27,17 @@ pub enum Formatted {
 /// Formats one policy file. A file that does not parse, or whose comments
 /// the formatter would drop, is an error: it is left as it is.
 pub fn format(file: &SourceFile) -> Result<Formatted, Vec<Diag>> {
-    if let Err(errs) = file.text.parse::<PolicySet>() {
-        let errs: cedar_policy::ParseErrors = errs;
-        return Err(errs
-            .iter()
-            .map(|e| Diag::from_foreign(Code::PolicyParse, e, Some(file)))
-            .collect());
+    let parsed: Result<PolicySet, cedar_policy::ParseErrors> = file.text.parse();
+    match parsed {
+        Err(errs) => {
+            return Err(errs
+                .iter()
+                .map(|e| Diag::from_foreign(Code::PolicyParse, e, Some(file)))
+                .collect())
+        }
+        // Nothing to format (the formatter would only add a blank line).
+        Ok(set) if set.is_empty() => return Ok(Formatted::Unchanged),
+        Ok(_) => {}
     }
     let config = Config {
         line_width: LINE_WIDTH,
@@ -149,6 +154,12 @@ mod tests {
         let lost = lost_comments("// a\n// b\n// a\n", "// a\n// b\n");
         assert_eq!(lost.len(), 1);
         assert_eq!((lost[0].offset, lost[0].text), (10, "a"));
+    }
+
+    #[test]
+    fn a_file_without_policies_is_left_alone() {
+        assert_eq!(fmt("// only a comment").unwrap(), Formatted::Unchanged);
+        assert_eq!(fmt("").unwrap(), Formatted::Unchanged);
     }
 
     #[test]

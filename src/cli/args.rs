@@ -60,10 +60,14 @@ pub enum Command {
     Date(DateArgs),
     /// Write JSON Schemas for case files, so that editors complete and check them.
     Schema(SchemaArgs),
-    /// Create a regime: a schema stub, an example policy, a catalogue and an example scenario file.
+    /// Create a regime: schema stub, example policy, catalogue and scenario file.
     New(NewArgs),
     /// Format the Cedar policies with Cedar's formatter; `--check` for CI.
     Fmt(FmtArgs),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    Completions(CompletionsArgs),
+    /// Print the manual page (roff; read it with `lexgate man | man -l -`).
+    Man(ManArgs),
 }
 
 /// Which regimes, requirements and scenarios to take.
@@ -186,4 +190,23 @@ pub struct FmtArgs {
     /// Write nothing; exit 1 and show a diff when a file would change.
     #[arg(long)]
     pub check: bool,
+}
+
+/// `lexgate completions`.
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+    /// Write the script into this folder (named as the shell expects) instead of printing it.
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+}
+
+/// `lexgate man`.
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// Write lexgate.1 and one page per command into this folder instead of printing lexgate.1.
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
 }

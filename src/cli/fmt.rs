@@ -36,7 +36,7 @@ pub fn run(global: &GlobalArgs, args: &FmtArgs, term: &Terminal) -> Exit {
         }
     }
     let exit = if args.check {
-        check(&changed, unchanged, term)
+        check(&changed, unchanged, diags.is_empty(), term)
     } else {
         write(&changed, unchanged, term)
     };
@@ -48,9 +48,12 @@ pub fn run(global: &GlobalArgs, args: &FmtArgs, term: &Terminal) -> Exit {
     }
 }
 
-fn check(changed: &[(SourceFile, String)], unchanged: usize, term: &Terminal) -> Exit {
+/// Shows what would change; says "ok" only when nothing would and nothing is wrong.
+fn check(changed: &[(SourceFile, String)], unchanged: usize, clean: bool, term: &Terminal) -> Exit {
     if changed.is_empty() {
-        term.out(&format!("ok: {unchanged} policy file(s) are formatted\n"));
+        if clean {
+            term.out(&format!("ok: {unchanged} policy file(s) are formatted\n"));
+        }
         return Exit::Ok;
     }
     let diffs: String = changed

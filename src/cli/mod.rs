@@ -2,8 +2,10 @@
 
 mod args;
 mod check;
+mod completions;
 mod date;
 mod fmt;
+mod man;
 mod new;
 mod report;
 mod schema;
@@ -61,6 +63,8 @@ pub fn main() -> ExitCode {
         Command::Schema(args) => schema::run(&cli.global, args, &term),
         Command::New(args) => new::run(&cli.global, args, &term),
         Command::Fmt(args) => fmt::run(&cli.global, args, &term),
+        Command::Completions(args) => completions::run(&cli.global, args, &term),
+        Command::Man(args) => man::run(&cli.global, args, &term),
     };
     exit.into()
 }
