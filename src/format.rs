@@ -132,7 +132,8 @@ mod tests {
 
     #[test]
     fn finds_comments_outside_strings() {
-        let text = "// one\npermit(principal, action, resource) when { \"a//b\" == \"\\\"//\" }; // two\n";
+        let text =
+            "// one\npermit(principal, action, resource) when { \"a//b\" == \"\\\"//\" }; // two\n";
         let found: Vec<&str> = comments(text).into_iter().map(|c| c.text).collect();
         assert_eq!(found, ["one", "two"]);
     }

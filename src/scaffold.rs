@@ -23,9 +23,11 @@ pub struct NewFile {
 
 /// Checks that `name` is a lowercase slug (`mano-vmi`, `lv-2025`).
 pub fn check_name(name: &str) -> Result<(), Box<Diag>> {
-    let words_ok = name
-        .split('-')
-        .all(|w| !w.is_empty() && w.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit()));
+    let words_ok = name.split('-').all(|w| {
+        !w.is_empty()
+            && w.chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+    });
     let starts_with_letter = name.starts_with(|c: char| c.is_ascii_lowercase());
     if words_ok && starts_with_letter && name.len() <= MAX_NAME {
         return Ok(());
@@ -195,7 +197,18 @@ mod tests {
         for ok in ["demo", "mano-vmi", "lv-2025", "a1-b2"] {
             assert!(check_name(ok).is_ok(), "{ok}");
         }
-        for bad in ["", "Demo", "mano_vmi", "-x", "x-", "a--b", "1x", "x y", "ü", &"a".repeat(65)] {
+        for bad in [
+            "",
+            "Demo",
+            "mano_vmi",
+            "-x",
+            "x-",
+            "a--b",
+            "1x",
+            "x y",
+            "ü",
+            &"a".repeat(65),
+        ] {
             assert!(check_name(bad).is_err(), "{bad}");
         }
     }

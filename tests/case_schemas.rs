@@ -55,7 +55,13 @@ fn every_bundled_case_file_names_its_schema_and_validates() {
     for file in &files {
         let text = std::fs::read_to_string(file).unwrap();
         let first = text.lines().next().unwrap_or_default();
-        let regime = file.parent().unwrap().file_name().unwrap().to_str().unwrap();
+        let regime = file
+            .parent()
+            .unwrap()
+            .file_name()
+            .unwrap()
+            .to_str()
+            .unwrap();
         let expected = if file.file_name().unwrap() == "requirements.yaml" {
             case_schema::modeline(case_schema::CATALOGUE)
         } else {
@@ -92,16 +98,44 @@ fn the_regime_schema_accepts_the_demo_and_rejects_mistakes() {
     assert_eq!(problems(&regime, &text), Vec::<String>::new());
     assert_eq!(problems(&generic, &text), Vec::<String>::new());
     let mistakes = [
-        ("email_confirmed: true, blocked: false}\n    ona", "emial_confirmed: true, blocked: false}\n    ona", "/entities/Person/jonas"),
+        (
+            "email_confirmed: true, blocked: false}\n    ona",
+            "emial_confirmed: true, blocked: false}\n    ona",
+            "/entities/Person/jonas",
+        ),
         ("action: view\n", "action: veiw\n", "/scenarios/0/action"),
-        ("requirements: DEMO-HEAD\n", "requirements: DEMO-HAED\n", "/scenarios/0/requirements"),
-        ("decided_by: [demo-head]", "decided_by: [demo-haed]", "/scenarios/0/decided_by/0"),
+        (
+            "requirements: DEMO-HEAD\n",
+            "requirements: DEMO-HAED\n",
+            "/scenarios/0/requirements",
+        ),
+        (
+            "decided_by: [demo-head]",
+            "decided_by: [demo-haed]",
+            "/scenarios/0/decided_by/0",
+        ),
         ("at: 2024-05-02\n", "at: 2024-5-2\n", "/scenarios/0/at"),
-        ("valid_from: 2024-01-01", "valid_from: 2024-13-01", "/entities/Grant/g1/valid_from"),
-        ("rights: [tax_accounting]", "rights: tax_accounting", "/entities/Grant/g1/rights"),
-        ("{right: tax_accounting}\n    expect: allow", "{rihgt: tax_accounting}\n    expect: allow", "/scenarios/0/context"),
+        (
+            "valid_from: 2024-01-01",
+            "valid_from: 2024-13-01",
+            "/entities/Grant/g1/valid_from",
+        ),
+        (
+            "rights: [tax_accounting]",
+            "rights: tax_accounting",
+            "/entities/Grant/g1/rights",
+        ),
+        (
+            "{right: tax_accounting}\n    expect: allow",
+            "{rihgt: tax_accounting}\n    expect: allow",
+            "/scenarios/0/context",
+        ),
         ("  Company:\n", "  Compnay:\n", "/entities"),
-        ("    jonas: {email_confirmed: false}", "    jonas: {email_confirmed: nope}", "/scenarios/1/entities/Person/jonas/email_confirmed"),
+        (
+            "    jonas: {email_confirmed: false}",
+            "    jonas: {email_confirmed: nope}",
+            "/scenarios/1/entities/Person/jonas/email_confirmed",
+        ),
     ];
     for (from, to, path) in mistakes {
         assert!(text.contains(from), "the demo has no `{from}`");
@@ -116,11 +150,20 @@ fn the_regime_schema_accepts_the_demo_and_rejects_mistakes() {
 #[test]
 fn patterns_accept_what_lexgate_accepts() {
     let moment = regex_lite(case_schema::DATETIME_PATTERN);
-    for ok in ["2024-05-02", "2024-05-02T10:00:00Z", "2024-05-02T10:00:00.250+02:00"] {
+    for ok in [
+        "2024-05-02",
+        "2024-05-02T10:00:00Z",
+        "2024-05-02T10:00:00.250+02:00",
+    ] {
         assert!(moment(ok), "{ok}");
         assert!(lexgate::lower::datetime(ok).is_ok(), "{ok}");
     }
-    for bad in ["2024-5-2", "2024-05-02 10:00", "2024-05-02T10:00:00", "02.05.2024"] {
+    for bad in [
+        "2024-5-2",
+        "2024-05-02 10:00",
+        "2024-05-02T10:00:00",
+        "02.05.2024",
+    ] {
         assert!(!moment(bad), "{bad}");
         assert!(lexgate::lower::datetime(bad).is_err(), "{bad}");
     }

@@ -50,7 +50,11 @@ fn read(root: &Path, path: &Path, diags: &mut Diagnostics) -> Option<SourceFile>
         .ok()
 }
 
-fn load_one(root: &Path, files: &RegimeFiles, diags: &mut Diagnostics) -> Option<RegimeDefinitions> {
+fn load_one(
+    root: &Path,
+    files: &RegimeFiles,
+    diags: &mut Diagnostics,
+) -> Option<RegimeDefinitions> {
     let catalogue = files
         .catalogue
         .as_ref()
