@@ -179,3 +179,48 @@ fn regex_lite(pattern: &str) -> impl Fn(&str) -> bool {
         .unwrap();
     move |s| v.is_valid(&Json::String(s.to_string()))
 }
+
+#[test]
+fn a_derived_attribute_is_neither_required_nor_allowed() {
+    let dir = tempfile::tempdir().unwrap();
+    let demo = root().join("tests/fixtures/demo");
+    for entry in walkdir::WalkDir::new(&demo) {
+        let entry = entry.unwrap();
+        let target = dir.path().join(entry.path().strip_prefix(&demo).unwrap());
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+    std::fs::write(
+        dir.path().join("policies/demo/derive.yaml"),
+        "jurisdiction: LT\nderive:\n  - {entity: Grant, attribute: valid_to, from: valid_from, add: 1 year, moment: start_of_day}\n",
+    )
+    .unwrap();
+    let files = schema_files(dir.path()).unwrap_or_else(|d| panic!("{d:?}"));
+    let regime = files
+        .iter()
+        .find(|f| f.name == "demo.cases.schema.json")
+        .unwrap();
+    let schema: Json = serde_json::from_str(&regime.contents).unwrap();
+    let grant = &schema["definitions"]["entity.Grant"];
+    assert!(grant["properties"].get("valid_to").is_none(), "{grant}");
+    assert!(!grant["required"]
+        .as_array()
+        .unwrap()
+        .contains(&"valid_to".into()));
+    assert!(grant["description"]
+        .as_str()
+        .unwrap()
+        .contains("derives `valid_to`"));
+    let validator = jsonschema::draft7::new(&schema).unwrap();
+    let text = std::fs::read_to_string(demo.join("cases/demo/access.yaml")).unwrap();
+    let found = problems(&validator, &text);
+    assert!(
+        found.iter().any(|p| p.starts_with("/entities/Grant/g1:")),
+        "{found:?}"
+    );
+    let without = text.replace("      valid_to: 2024-12-31\n", "");
+    assert_eq!(problems(&validator, &without), Vec::<String>::new());
+}

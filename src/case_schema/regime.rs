@@ -229,6 +229,12 @@ fn entity(def: &RegimeDefinitions, ty: &str, decl: &EntityDecl, use_: Use) -> Js
         ));
     }
     out["description"] = description.into();
+    // yaml-language-server names the expected type by its title ("Expected `Company`").
+    out["title"] = match use_ {
+        Use::Fixture => ty.to_string(),
+        Use::Override => format!("{ty} (changes)"),
+    }
+    .into();
     if !complete || !has_required(def, ty, decl) {
         out["type"] = json!(["object", "null"]);
     }

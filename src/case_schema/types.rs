@@ -11,12 +11,14 @@ pub const DATETIME_PATTERN: &str = r"^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]
 /// A Cedar duration: `72h`, `3d12h`, `-1d`.
 pub const DURATION_PATTERN: &str = r"^-?([0-9]+(ms|d|h|m|s))+$";
 
-/// The schema of a moment (`at:` and every `datetime`).
+/// The schema of a moment (`at:` and every `datetime`). `patternErrorMessage`
+/// is yaml-language-server's message for a value that does not match.
 pub fn moment(description: &str) -> Json {
     json!({
         "description": description,
         "type": "string",
         "pattern": DATETIME_PATTERN,
+        "patternErrorMessage": "write a date as 2024-05-02, or a moment as 2024-05-02T10:00:00Z",
     })
 }
 
@@ -29,9 +31,12 @@ pub fn value(schema: &RegimeSchema, ty: &Ty) -> Json {
         Ty::String | Ty::IpAddr => json!({"description": description, "type": "string"}),
         Ty::Decimal => json!({"description": description, "type": ["string", "number"]}),
         Ty::Datetime => moment(&description),
-        Ty::Duration => {
-            json!({"description": description, "type": "string", "pattern": DURATION_PATTERN})
-        }
+        Ty::Duration => json!({
+            "description": description,
+            "type": "string",
+            "pattern": DURATION_PATTERN,
+            "patternErrorMessage": "write whole numbers with units d, h, m, s or ms, e.g. 72h or 3d12h",
+        }),
         Ty::Entity(t) => reference(schema, t),
         Ty::Set(elem) => {
             json!({"description": description, "type": "array", "items": value(schema, elem)})
