@@ -19,11 +19,11 @@ use std::path::Path;
 
 use serde_json::Value as Json;
 
-pub use definitions::{load_all, RegimeDefinitions};
 pub use types::{DATETIME_PATTERN, DURATION_PATTERN};
 
 use crate::diagnostic::Diag;
 use crate::output::ReportFile;
+use definitions::{load_all, RegimeDefinitions};
 
 /// The folder of the schemas, relative to the project root.
 pub const DIR: &str = "schemas";
@@ -55,7 +55,7 @@ pub fn schema_files(root: &Path) -> Result<Vec<ReportFile>, Vec<Diag>> {
 }
 
 /// The generic schemas: scenario file and catalogue.
-pub fn generic_files() -> Vec<ReportFile> {
+fn generic_files() -> Vec<ReportFile> {
     vec![
         file(SCENARIO_FILE, &generic::scenario_file()),
         file(CATALOGUE, &generic::catalogue()),
@@ -63,7 +63,7 @@ pub fn generic_files() -> Vec<ReportFile> {
 }
 
 /// The scenario-file schema of one regime.
-pub fn regime_schema_file(def: &RegimeDefinitions) -> ReportFile {
+fn regime_schema_file(def: &RegimeDefinitions) -> ReportFile {
     file(&regime_file(&def.name), &regime::scenario_file(def))
 }
 
