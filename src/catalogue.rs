@@ -3,6 +3,7 @@
 
 use std::collections::BTreeSet;
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::diagnostic::{did_you_mean, Code, Diag, Diagnostics};
@@ -13,7 +14,7 @@ use crate::yaml::{self, Path, YamlIndex};
 pub const FILE_NAME: &str = "requirements.yaml";
 
 /// A regime's requirement catalogue.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Catalogue {
     /// The regime's slug; must equal its folder name.
@@ -34,7 +35,7 @@ pub struct Catalogue {
 }
 
 /// A chapter, part or block of the source.
-#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct Group {
     /// Its id (`II`, `block-1`).
@@ -44,7 +45,7 @@ pub struct Group {
 }
 
 /// One obligation of the source.
-#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct Requirement {
     /// Stable id.
@@ -66,7 +67,7 @@ pub struct Requirement {
 }
 
 /// A recommendation of an assessment report.
-#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct Recommendation {
     /// Its number in the source.
@@ -76,7 +77,7 @@ pub struct Recommendation {
 }
 
 /// The kind of a requirement.
-#[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, JsonSchema, PartialEq, Eq)]
 #[serde(rename_all = "lowercase")]
 pub enum Kind {
     /// Who may do what.

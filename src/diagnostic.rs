@@ -52,6 +52,7 @@ codes! {
     PolicyParse => "policy-parse", "a Cedar policy does not parse";
     PolicyValidation => "policy-validation", "a Cedar policy fails strict validation against its schema";
     PolicyAnnotation => "policy-annotation", "a policy lacks @id, @clause or @requirement, or they are wrong";
+    FormatError => "format-error", "a policy file cannot be formatted without losing a comment, or the formatter failed";
     DuplicateId => "duplicate-id", "two things that must have distinct ids share one";
     CatalogueError => "catalogue-error", "the requirement catalogue is inconsistent";
     UnknownRequirement => "unknown-requirement", "a requirement id is not in the catalogue";

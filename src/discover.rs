@@ -99,6 +99,14 @@ pub fn discover(root: &Path, diags: &mut Diagnostics) -> Vec<RegimeFiles> {
     regimes
 }
 
+/// Every `policies/**/*.cedar` file under `root`, sorted (for `lexgate fmt`).
+pub fn policy_files(root: &Path, diags: &mut Diagnostics) -> Vec<PathBuf> {
+    walk(root, &root.join("policies"), diags)
+        .into_iter()
+        .filter(|p| extension(p) == Some("cedar"))
+        .collect()
+}
+
 fn check_complete(root: &Path, files: &RegimeFiles, diags: &mut Diagnostics) {
     let mut missing = Vec::new();
     if files.schemas.is_empty() {

@@ -8,6 +8,7 @@
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 
 pub mod calendar;
+pub mod case_schema;
 pub mod catalogue;
 pub mod derive;
 pub mod diagnostic;
@@ -15,11 +16,13 @@ pub mod discover;
 pub mod evaluate;
 pub mod explain;
 pub mod filter;
+pub mod format;
 pub mod load;
 pub mod lower;
 pub mod output;
 pub mod policies;
 pub mod report;
+pub mod scaffold;
 pub mod scenario;
 pub mod schema;
 pub mod source;

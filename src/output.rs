@@ -9,7 +9,7 @@ use similar::{Algorithm, TextDiff};
 use crate::diagnostic::{Code, Diag};
 use crate::report::{json, markdown, Report};
 
-/// One file of the committed reports.
+/// One committed output file: a report (or an editor schema).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ReportFile {
     /// Path relative to the reports folder.

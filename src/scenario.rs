@@ -2,11 +2,12 @@
 //! shared by the file, and the scenarios that use them. Values stay as YAML
 //! here; [`crate::lower`] interprets them through the schema.
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_yaml::{Mapping, Value};
 
 /// One scenario file.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ScenarioFile {
     /// What the file is about.
@@ -17,6 +18,7 @@ pub struct ScenarioFile {
     pub situation: Option<String>,
     /// Fixtures: entities by type, then by id.
     #[serde(default)]
+    #[schemars(with = "serde_json::Map<String, serde_json::Value>")]
     pub entities: Mapping,
     /// The scenarios.
     #[serde(default)]
@@ -24,7 +26,7 @@ pub struct ScenarioFile {
 }
 
 /// One situation to evaluate, with its expectation.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Scenario {
     /// A unique, readable name.
@@ -33,6 +35,7 @@ pub struct Scenario {
     pub requirements: OneOrMany,
     /// The moment of the request (becomes `context.now`).
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     pub at: Option<Value>,
     /// Who acts.
     pub principal: String,
@@ -42,9 +45,11 @@ pub struct Scenario {
     pub resource: String,
     /// Other context attributes.
     #[serde(default)]
+    #[schemars(with = "serde_json::Map<String, serde_json::Value>")]
     pub context: Mapping,
     /// Entities added or changed for this scenario only.
     #[serde(default)]
+    #[schemars(with = "serde_json::Map<String, serde_json::Value>")]
     pub entities: Mapping,
     /// The expected decision.
     pub expect: Expect,
@@ -57,7 +62,7 @@ pub struct Scenario {
 }
 
 /// One string or a list of strings.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(untagged)]
 pub enum OneOrMany {
     /// A single id.
@@ -77,7 +82,9 @@ impl OneOrMany {
 }
 
 /// A decision: what a scenario expects, or what Cedar decided.
-#[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Debug, Clone, Copy, Deserialize, Serialize, JsonSchema, PartialEq, Eq, PartialOrd, Ord, Hash,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Expect {
     /// Permitted.

@@ -62,6 +62,16 @@ pub enum Command {
     Explain(ExplainArgs),
     /// Count a legal period on a country's calendar: `lexgate date LT 2024-03-29 +3wd`.
     Date(DateArgs),
+    /// Write JSON Schemas for case files, so that editors complete and check them.
+    Schema(SchemaArgs),
+    /// Create a regime: schema stub, example policy, catalogue and scenario file.
+    New(NewArgs),
+    /// Format the Cedar policies with Cedar's formatter; `--check` for CI.
+    Fmt(FmtArgs),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    Completions(CompletionsArgs),
+    /// Print the manual page (roff; read it with `lexgate man | man -l -`).
+    Man(ManArgs),
 }
 
 /// Which regimes, requirements and scenarios to take.
@@ -171,4 +181,63 @@ pub struct ReportArgs {
     /// Write nothing; exit 1 and show a diff when the reports are out of date.
     #[arg(long)]
     pub check: bool,
+}
+
+/// `lexgate schema`.
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Writes scenario-file.schema.json and catalogue.schema.json (for any regime) and \
+<regime>.cases.schema.json (entity types, attributes, actions, requirement and policy ids of one \
+regime). A case file names its schema on its first line, e.g.\n\n  \
+# yaml-language-server: $schema=../../schemas/mano-vmi.cases.schema.json"
+)]
+pub struct SchemaArgs {
+    /// The folder of the schemas (relative to --root).
+    #[arg(long, default_value = "schemas", value_name = "DIR")]
+    pub out: PathBuf,
+    /// Write nothing; exit 1 and show a diff when the schemas are out of date.
+    #[arg(long)]
+    pub check: bool,
+}
+
+/// `lexgate new`.
+#[derive(Debug, Args)]
+pub struct NewArgs {
+    /// The regime's name: a lowercase slug such as `mano-vmi` (its namespace is `ManoVmi`).
+    pub regime: String,
+}
+
+/// `lexgate fmt`.
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Uses cedar-policy-formatter (line width 80, indent 2), which checks that every \
+policy keeps its meaning and annotations. A file whose comments the formatter would drop is left as \
+it is, with the comment shown."
+)]
+pub struct FmtArgs {
+    /// The policy files (default: every policies/**/*.cedar under --root).
+    #[arg(value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+    /// Write nothing; exit 1 and show a diff when a file would change.
+    #[arg(long)]
+    pub check: bool,
+}
+
+/// `lexgate completions`.
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+    /// Write the script into this folder (named as the shell expects) instead of printing it.
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+}
+
+/// `lexgate man`.
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// Write lexgate.1 and one page per command into this folder instead of printing lexgate.1.
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
 }

@@ -2,10 +2,15 @@
 
 mod args;
 mod check;
+mod completions;
 mod coverage;
 mod date;
 mod explain;
+mod fmt;
+mod man;
+mod new;
 mod report;
+mod schema;
 mod terminal;
 mod validate;
 
@@ -59,6 +64,11 @@ pub fn main() -> ExitCode {
         Command::Date(args) => date::run(&cli.global, args, &term),
         Command::Coverage(args) => coverage::run(&cli.global, args, &term),
         Command::Explain(args) => explain::run(&cli.global, args, &term),
+        Command::Schema(args) => schema::run(&cli.global, args, &term),
+        Command::New(args) => new::run(&cli.global, args, &term),
+        Command::Fmt(args) => fmt::run(&cli.global, args, &term),
+        Command::Completions(args) => completions::run(&cli.global, args, &term),
+        Command::Man(args) => man::run(&cli.global, args, &term),
     };
     exit.into()
 }

@@ -15,6 +15,7 @@ use cedar_policy::{Context, Entities, Entity, EntityUid, Request};
 use serde_json::Value as Json;
 use serde_yaml::Value;
 
+pub use entities::PARENTS_KEY;
 pub use value::{datetime, is_duration, Known, Ref};
 
 use crate::catalogue::LoadedCatalogue;

@@ -1,0 +1,97 @@
+//! What a regime's case schema is made from: the Cedar schema, the catalogue,
+//! the policy ids and the derived attributes. Scenario files are not read, so
+//! the schemas can be written while the cases are being edited (and broken).
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+use crate::catalogue::LoadedCatalogue;
+use crate::derive::Derivations;
+use crate::diagnostic::{Diag, Diagnostics};
+use crate::discover::{discover, RegimeFiles};
+use crate::policies::{PolicyInfo, RegimePolicies};
+use crate::schema::RegimeSchema;
+use crate::source::SourceFile;
+
+/// One regime's definitions.
+#[derive(Debug)]
+pub struct RegimeDefinitions {
+    /// The regime's slug.
+    pub name: String,
+    /// Its Cedar schema, resolved.
+    pub schema: RegimeSchema,
+    /// Its catalogue.
+    pub catalogue: LoadedCatalogue,
+    /// Its policies by id.
+    pub policies: BTreeMap<String, PolicyInfo>,
+    /// Attributes lexgate derives (and a case must not write), by entity type.
+    pub derived: BTreeMap<String, BTreeSet<String>>,
+}
+
+/// Loads the definitions of every regime under `root`; on any problem in
+/// them, returns every problem found.
+pub fn load_all(root: &Path) -> Result<Vec<RegimeDefinitions>, Vec<Diag>> {
+    let mut diags = Diagnostics::default();
+    let found = discover(root, &mut diags);
+    let regimes: Vec<RegimeDefinitions> = found
+        .iter()
+        .filter_map(|files| load_one(root, files, &mut diags))
+        .collect();
+    if diags.is_empty() {
+        Ok(regimes)
+    } else {
+        Err(diags.into_sorted())
+    }
+}
+
+fn read(root: &Path, path: &Path, diags: &mut Diagnostics) -> Option<SourceFile> {
+    SourceFile::read(root, path)
+        .map_err(|d| diags.push(*d))
+        .ok()
+}
+
+fn load_one(
+    root: &Path,
+    files: &RegimeFiles,
+    diags: &mut Diagnostics,
+) -> Option<RegimeDefinitions> {
+    let catalogue = files
+        .catalogue
+        .as_ref()
+        .and_then(|p| read(root, p, diags))
+        .and_then(|f| LoadedCatalogue::load(f, &files.name, diags));
+    let schema = files
+        .schemas
+        .first()
+        .and_then(|p| read(root, p, diags))
+        .and_then(|f| RegimeSchema::parse(&f).map_err(|d| diags.push(*d)).ok())?;
+    let derivations = files
+        .derive
+        .as_ref()
+        .and_then(|p| read(root, p, diags))
+        .and_then(|f| Derivations::load(&f, &schema, diags));
+    let policy_files: Vec<SourceFile> = files
+        .policies
+        .iter()
+        .filter_map(|p| read(root, p, diags))
+        .collect();
+    let policies = RegimePolicies::load(&policy_files, Some(&schema), catalogue.as_ref(), diags);
+    let derived = schema
+        .entities
+        .keys()
+        .filter_map(|ty| {
+            let rules = derivations.as_ref()?.rules_for(ty);
+            (!rules.is_empty()).then(|| {
+                let names = rules.iter().map(|r| r.attribute.clone()).collect();
+                (ty.clone(), names)
+            })
+        })
+        .collect();
+    Some(RegimeDefinitions {
+        name: files.name.clone(),
+        schema,
+        catalogue: catalogue?,
+        policies: policies.info,
+        derived,
+    })
+}
