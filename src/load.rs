@@ -38,6 +38,8 @@ pub struct Regime {
     pub schema: RegimeSchema,
     /// Its policies.
     pub policies: RegimePolicies,
+    /// Its derived dates, if it declares any.
+    pub derivations: Option<Derivations>,
     /// Its scenario files, lowered, in path order.
     pub files: Vec<LoweredFile>,
 }
@@ -189,8 +191,30 @@ fn load_regime(
         catalogue: catalogue?,
         schema,
         policies,
+        derivations,
         files: lowered_files,
     })
+}
+
+impl Regime {
+    /// Parses and lowers `text` as one more scenario file of this regime
+    /// (for tests, fuzzing and editors): every problem, or the lowered file.
+    pub fn lower_text(&self, name: &str, text: &str, as_of: Option<&str>) -> Result<LoweredFile, Vec<Diag>> {
+        let file = SourceFile::from_text(name, text);
+        let (parsed, index) = yaml::parse::<ScenarioFile>(&file).map_err(|d| vec![*d])?;
+        let refs = Refs {
+            catalogue: Some(&self.catalogue),
+            policies: &self.policies,
+            derivations: self.derivations.as_ref(),
+            as_of,
+        };
+        let mut diags = Diagnostics::default();
+        let lowered = lower_file(&self.schema, &file, &parsed, &index, &refs, &mut diags);
+        match lowered {
+            Some(f) if diags.is_empty() => Ok(f),
+            _ => Err(diags.into_sorted()),
+        }
+    }
 }
 
 fn check_unique_names(parsed: &[(SourceFile, ScenarioFile, YamlIndex)], diags: &mut Diagnostics) {

@@ -61,3 +61,21 @@ fn output_is_byte_identical_whatever_the_thread_count() {
         "the report differs between 1 and 2 threads"
     );
 }
+
+/// Every prefix of a real case file (most are malformed) gives a result or
+/// diagnostics, never a panic: a cheap, deterministic cousin of the fuzz target.
+#[test]
+fn every_truncation_of_a_case_file_is_handled() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/demo");
+    let project = lexgate::load::load(&root, &Default::default()).expect("the demo fixture loads");
+    let regime = &project.regimes[0];
+    let text = std::fs::read_to_string(root.join("cases/demo/access.yaml")).unwrap();
+    let mut failures = 0;
+    for end in (0..=text.len()).filter(|i| text.is_char_boundary(*i)) {
+        if regime.lower_text("cut.yaml", &text[..end], None).is_err() {
+            failures += 1;
+        }
+    }
+    assert!(regime.lower_text("whole.yaml", &text, None).is_ok());
+    assert!(failures > 0, "some truncations must be rejected");
+}
