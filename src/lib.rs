@@ -7,6 +7,7 @@
 //! the terminal, so every stage can be tested as a function.
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 
+pub mod baseline;
 pub mod catalogue;
 pub mod diagnostic;
 pub mod discover;

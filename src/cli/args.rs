@@ -10,8 +10,9 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 /// policies/ and reports, per requirement, whether it passes, fails or is
 /// untested, with the clause it comes from and the policies that decided.
 ///
-/// Exit codes: 0 all requirements pass, 1 a requirement fails (or the reports
-/// are out of date), 2 invalid input or usage.
+/// Exit codes: 0 all requirements pass (or nothing changed), 1 a requirement
+/// fails, a waiver expired, the reports differ from the baseline or a
+/// decision changed, 2 invalid input or usage.
 #[derive(Debug, Parser)]
 #[command(name = "lexgate", version, max_term_width = 100)]
 pub struct Cli {
@@ -56,6 +57,10 @@ pub enum Command {
     Validate(ValidateArgs),
     /// Write the committed reports: reports/<regime>.md and reports/<regime>.json.
     Report(ReportArgs),
+    /// Take the pending report files (*.new) that `check --baseline` wrote as the new baseline.
+    Accept(PendingArgs),
+    /// Delete the pending report files (*.new) that `check --baseline` wrote.
+    Reject(PendingArgs),
 }
 
 /// Which regimes, requirements and scenarios to take.
@@ -80,15 +85,28 @@ pub struct FilterArgs {
 pub struct CheckArgs {
     #[command(flatten)]
     pub filter: FilterArgs,
-    /// Output format.
-    #[arg(long, short = 'f', value_enum, default_value_t = Format::Human)]
-    pub format: Format,
+    /// Output format [default: human].
+    #[arg(long, short = 'f', value_enum)]
+    pub format: Option<Format>,
     /// Write the output to this file (atomically) instead of standard output.
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
     /// List passing scenarios too (human format).
     #[arg(long, short = 'v')]
     pub verbose: bool,
+    /// Compare the report files with the committed ones in DIR (relative to
+    /// --root) instead of reporting: print a diff and exit 1 when they differ,
+    /// exit 0 when they are identical, even if they record failing
+    /// requirements. Outside CI (the CI variable unset, empty, 0 or false) the changed
+    /// files are written beside the baseline as <name>.new, for `lexgate
+    /// accept` or `lexgate reject`. With -o, the report is also written there
+    /// in --format.
+    #[arg(
+        long,
+        value_name = "DIR",
+        conflicts_with_all = ["requirement", "scenario", "as_of", "verbose"]
+    )]
+    pub baseline: Option<PathBuf>,
 }
 
 /// Output formats of `check`.
@@ -121,4 +139,12 @@ pub struct ReportArgs {
     /// Write nothing; exit 1 and show a diff when the reports are out of date.
     #[arg(long)]
     pub check: bool,
+}
+
+/// `lexgate accept` and `lexgate reject`.
+#[derive(Debug, Args)]
+pub struct PendingArgs {
+    /// The baseline folder holding the pending files (relative to --root).
+    #[arg(default_value = "reports", value_name = "DIR")]
+    pub dir: PathBuf,
 }

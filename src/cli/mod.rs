@@ -1,6 +1,7 @@
 //! Command-line interface: arguments, dispatch, printing and exit codes.
 
 mod args;
+mod baseline;
 mod check;
 mod report;
 mod terminal;
@@ -17,7 +18,8 @@ pub use args::{Cli, Command};
 pub enum Exit {
     /// Everything passed (or nothing changed).
     Ok = 0,
-    /// A requirement failed, or the reports are out of date.
+    /// A requirement failed, a waiver expired, the reports differ from the
+    /// baseline, or a decision changed.
     Failed = 1,
     /// Bad input or usage.
     Invalid = 2,
@@ -53,6 +55,8 @@ pub fn main() -> ExitCode {
         Command::Check(args) => check::run(&cli.global, args, &term),
         Command::Validate(args) => validate::run(&cli.global, args, &term),
         Command::Report(args) => report::run(&cli.global, args, &term),
+        Command::Accept(args) => baseline::accept(&cli.global, args, &term),
+        Command::Reject(args) => baseline::reject(&cli.global, args, &term),
     };
     exit.into()
 }

@@ -1,6 +1,7 @@
 //! `lexgate report`: write (or check) the committed reports.
 
-use lexgate::output::{compare, report_files, write_atomic};
+use lexgate::baseline::changes;
+use lexgate::output::{report_files, write_atomic};
 use lexgate::RunOptions;
 
 use super::args::{GlobalArgs, ReportArgs};
@@ -19,7 +20,10 @@ pub fn run(global: &GlobalArgs, args: &ReportArgs, term: &Terminal) -> Exit {
     let dir = global.root.join(&args.dir);
     let files = report_files(&report);
     if args.check {
-        let diffs = compare(&dir, &files);
+        let diffs: Vec<String> = changes(&dir, &files, true)
+            .iter()
+            .map(|c| c.diff())
+            .collect();
         if diffs.is_empty() {
             term.out(&format!(
                 "ok: {} report files are up to date\n",
