@@ -21,6 +21,7 @@ pub mod report;
 pub mod scenario;
 pub mod schema;
 pub mod source;
+pub mod waiver;
 pub mod yaml;
 
 use std::path::Path;
@@ -30,8 +31,8 @@ use filter::{Matcher, Selection};
 use load::LoadOptions;
 use report::Report;
 
-/// What a run takes: regimes, requirements and scenarios to select, and the
-/// moment for scenarios without `at:`.
+/// What a run takes: regimes, requirements and scenarios to select, the
+/// moment for scenarios without `at:`, and today's date for waivers.
 #[derive(Debug, Default, Clone)]
 pub struct RunOptions {
     /// `--regime` patterns.
@@ -42,11 +43,24 @@ pub struct RunOptions {
     pub scenarios: Vec<String>,
     /// `--as-of`.
     pub as_of: Option<String>,
+    /// `--today`: the date waivers expire against (default: the real date).
+    pub today: Option<String>,
+}
+
+/// Run options with their patterns and dates resolved.
+#[derive(Debug, Clone)]
+pub struct Resolved {
+    /// What to load.
+    pub load: LoadOptions,
+    /// What to evaluate and report.
+    pub selection: Selection,
+    /// The date waivers expire against.
+    pub today: jiff::civil::Date,
 }
 
 impl RunOptions {
-    /// Resolves the patterns and the moment; a bad one is a usage diagnostic.
-    pub fn resolve(&self) -> Result<(LoadOptions, Selection), Vec<Diag>> {
+    /// Resolves the patterns and the dates; a bad one is a usage diagnostic.
+    pub fn resolve(&self) -> Result<Resolved, Vec<Diag>> {
         let mut errors = Vec::new();
         let mut matchers = |patterns: &[String]| -> Vec<Matcher> {
             patterns
@@ -76,8 +90,22 @@ impl RunOptions {
                 }
             },
         };
+        let today = match &self.today {
+            None => jiff::Zoned::now().date(),
+            Some(s) => s.trim().parse().unwrap_or_else(|e| {
+                errors.push(Diag::new(
+                    Code::Usage,
+                    format!("--today `{s}` is not a date (YYYY-MM-DD): {e}"),
+                ));
+                jiff::civil::Date::default()
+            }),
+        };
         if errors.is_empty() {
-            Ok((LoadOptions { regimes, as_of }, selection))
+            Ok(Resolved {
+                load: LoadOptions { regimes, as_of },
+                selection,
+                today,
+            })
         } else {
             Err(errors)
         }
@@ -86,8 +114,13 @@ impl RunOptions {
 
 /// Loads, validates, evaluates and reports: the whole job, as a function.
 pub fn run(root: &Path, options: &RunOptions) -> Result<Report, Vec<Diag>> {
-    let (load_options, selection) = options.resolve()?;
-    let project = load::load(root, &load_options)?;
-    let outcomes = evaluate::evaluate(&project, &selection);
-    Ok(Report::build(&project, &outcomes, &selection))
+    let resolved = options.resolve()?;
+    let project = load::load(root, &resolved.load)?;
+    let outcomes = evaluate::evaluate(&project, &resolved.selection);
+    Ok(Report::build(
+        &project,
+        &outcomes,
+        &resolved.selection,
+        resolved.today,
+    ))
 }

@@ -42,7 +42,7 @@ fn output_is_byte_identical_whatever_the_thread_count() {
         );
         out.stdout
     };
-    for format in ["json", "markdown", "junit"] {
+    for format in ["json", "markdown", "junit", "sarif", "github"] {
         assert_eq!(
             run("1", format),
             run("2", format),

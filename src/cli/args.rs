@@ -35,6 +35,9 @@ pub struct GlobalArgs {
     /// not depend on it.
     #[arg(long, short = 'j', global = true, value_name = "N")]
     pub jobs: Option<usize>,
+    /// The date waivers expire against, YYYY-MM-DD [default: the current date].
+    #[arg(long, global = true, value_name = "DATE")]
+    pub today: Option<String>,
 }
 
 /// When to colour the output.
@@ -120,6 +123,10 @@ pub enum Format {
     Markdown,
     /// JUnit XML for CI.
     Junit,
+    /// SARIF 2.1.0 for code scanning.
+    Sarif,
+    /// GitHub Actions workflow commands (annotations).
+    Github,
 }
 
 /// `lexgate validate`.

@@ -39,12 +39,25 @@ pub fn check(
             }
         }
     };
+    let expired: String = report
+        .expired_waivers()
+        .map(|(r, w)| {
+            format!(
+                "error: {}: the waiver for {} expired on {} ({}:{})\n",
+                r.id, w.target, w.expires, w.file, w.line
+            )
+        })
+        .collect();
     if changes.is_empty() {
         term.out(&format!(
             "ok: {} report files match the baseline in {}\n",
             files.len(),
             dir.display()
         ));
+        if !expired.is_empty() {
+            term.err(&expired);
+            return Exit::Failed;
+        }
         return Exit::Ok;
     }
     let diffs: String = changes.iter().map(|c| c.diff()).collect();
@@ -64,7 +77,7 @@ pub fn check(
             if w.len() == 1 { "" } else { "s" }
         ),
     };
-    term.err(&format!("{what}\n{next}\n"));
+    term.err(&format!("{expired}{what}\n{next}\n"));
     Exit::Failed
 }
 

@@ -1,7 +1,7 @@
 //! `lexgate check`: evaluate and report, or compare with the baseline.
 
 use lexgate::diagnostic::{Code, Diag};
-use lexgate::report::{human, json, junit, markdown, Report};
+use lexgate::report::{github, human, json, junit, markdown, sarif, Report};
 use lexgate::RunOptions;
 
 use super::args::{CheckArgs, FilterArgs, Format, GlobalArgs};
@@ -9,13 +9,14 @@ use super::baseline;
 use super::terminal::Terminal;
 use super::Exit;
 
-/// The run options of a set of filters.
-pub fn run_options(filter: &FilterArgs) -> RunOptions {
+/// The run options of a set of filters and the global options.
+pub fn run_options(global: &GlobalArgs, filter: &FilterArgs) -> RunOptions {
     RunOptions {
         regimes: filter.regime.clone(),
         requirements: filter.requirement.clone(),
         scenarios: filter.scenario.clone(),
         as_of: filter.as_of.clone(),
+        today: global.today.clone(),
     }
 }
 
@@ -30,7 +31,7 @@ pub fn run(global: &GlobalArgs, args: &CheckArgs, term: &Terminal) -> Exit {
         term.diagnostics(&[usage], "nothing was evaluated");
         return Exit::Invalid;
     }
-    let report = match lexgate::run(&global.root, &run_options(&args.filter)) {
+    let report = match lexgate::run(&global.root, &run_options(global, &args.filter)) {
         Ok(r) => r,
         Err(diags) => {
             term.diagnostics(&diags, "nothing was evaluated");
@@ -71,5 +72,7 @@ fn render(report: &Report, args: &CheckArgs, term: &Terminal) -> String {
         Format::Json => json::render(report),
         Format::Markdown => markdown::render(report),
         Format::Junit => junit::render(report),
+        Format::Sarif => sarif::render(report),
+        Format::Github => github::render(report),
     }
 }

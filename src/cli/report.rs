@@ -10,7 +10,13 @@ use super::Exit;
 
 /// Runs `report`.
 pub fn run(global: &GlobalArgs, args: &ReportArgs, term: &Terminal) -> Exit {
-    let report = match lexgate::run(&global.root, &RunOptions::default()) {
+    let report = match lexgate::run(
+        &global.root,
+        &RunOptions {
+            today: global.today.clone(),
+            ..RunOptions::default()
+        },
+    ) {
         Ok(r) => r,
         Err(diags) => {
             term.diagnostics(&diags, "no report was written");
