@@ -9,6 +9,7 @@
 
 pub mod baseline;
 pub mod catalogue;
+pub mod decision_diff;
 pub mod diagnostic;
 pub mod discover;
 pub mod evaluate;
@@ -18,6 +19,7 @@ pub mod lower;
 pub mod output;
 pub mod policies;
 pub mod report;
+pub mod revision;
 pub mod scenario;
 pub mod schema;
 pub mod source;

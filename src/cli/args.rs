@@ -64,6 +64,9 @@ pub enum Command {
     Accept(PendingArgs),
     /// Delete the pending report files (*.new) that `check --baseline` wrote.
     Reject(PendingArgs),
+    /// Evaluate the cases against two versions of the policies and list every
+    /// decision that changed, per requirement (exit 1 when one did).
+    Diff(DiffArgs),
 }
 
 /// Which regimes, requirements and scenarios to take.
@@ -154,4 +157,32 @@ pub struct PendingArgs {
     /// The baseline folder holding the pending files (relative to --root).
     #[arg(default_value = "reports", value_name = "DIR")]
     pub dir: PathBuf,
+}
+
+/// `lexgate diff`.
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    #[command(flatten)]
+    pub filter: FilterArgs,
+    /// The old version: a folder holding policies/ and cases/, or a git
+    /// revision (read with `git archive` from the repository of --root).
+    #[arg(long, value_name = "DIR|REV")]
+    pub old: String,
+    /// The new version, a folder or a git revision [default: --root as it is].
+    #[arg(long, value_name = "DIR|REV")]
+    pub new: Option<String>,
+    /// Output format.
+    #[arg(long, short = 'f', value_enum, default_value_t = DiffFormat::Text)]
+    pub format: DiffFormat,
+}
+
+/// Output formats of `diff`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DiffFormat {
+    /// For a terminal or a CI log.
+    Text,
+    /// For a pull-request comment.
+    Markdown,
+    /// For machines.
+    Json,
 }

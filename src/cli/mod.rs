@@ -3,6 +3,7 @@
 mod args;
 mod baseline;
 mod check;
+mod diff;
 mod report;
 mod terminal;
 mod validate;
@@ -57,6 +58,7 @@ pub fn main() -> ExitCode {
         Command::Report(args) => report::run(&cli.global, args, &term),
         Command::Accept(args) => baseline::accept(&cli.global, args, &term),
         Command::Reject(args) => baseline::reject(&cli.global, args, &term),
+        Command::Diff(args) => diff::run(&cli.global, args, &term),
     };
     exit.into()
 }
