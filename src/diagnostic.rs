@@ -72,6 +72,9 @@ codes! {
     EvaluationError => "evaluation-error", "a policy raised an error while a scenario was evaluated";
     Usage => "usage", "the command line asks for something that cannot be done";
     WriteError => "write-error", "an output file could not be written";
+    WaiverError => "waiver-error", "a waiver names no target or two, or lacks its justification or approver";
+    UnknownScenario => "unknown-scenario", "a waiver names a scenario that does not exist";
+    GitError => "git-error", "a git revision could not be read";
 }
 
 impl fmt::Display for Code {

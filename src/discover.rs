@@ -10,6 +10,7 @@ use walkdir::WalkDir;
 use crate::catalogue;
 use crate::diagnostic::{Code, Diag, Diagnostics};
 use crate::source::display_name;
+use crate::waiver;
 
 /// The files of one regime.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -24,6 +25,8 @@ pub struct RegimeFiles {
     pub derive: Option<PathBuf>,
     /// `cases/<regime>/requirements.yaml`, if present.
     pub catalogue: Option<PathBuf>,
+    /// `cases/<regime>/waivers.yaml`, if present.
+    pub waivers: Option<PathBuf>,
     /// Every other `cases/<regime>/**/*.yaml`, sorted.
     pub scenarios: Vec<PathBuf>,
 }
@@ -59,6 +62,7 @@ pub fn discover(root: &Path, diags: &mut Diagnostics) -> Vec<RegimeFiles> {
             policies: Vec::new(),
             derive: None,
             catalogue: None,
+            waivers: None,
             scenarios: Vec::new(),
         };
         for path in walk(root, &policies_dir.join(&name), diags) {
@@ -79,10 +83,12 @@ pub fn discover(root: &Path, diags: &mut Diagnostics) -> Vec<RegimeFiles> {
             if !matches!(extension(&path), Some("yaml" | "yml")) {
                 continue;
             }
-            let is_catalogue = path.parent() == Some(cases_dir.join(&name).as_path())
-                && path.file_name().is_some_and(|f| f == catalogue::FILE_NAME);
-            if is_catalogue {
+            let top = path.parent() == Some(cases_dir.join(&name).as_path());
+            let named = |n: &str| top && path.file_name().is_some_and(|f| f == n);
+            if named(catalogue::FILE_NAME) {
                 files.catalogue = Some(path);
+            } else if named(waiver::FILE_NAME) {
+                files.waivers = Some(path);
             } else {
                 files.scenarios.push(path);
             }
@@ -219,6 +225,8 @@ mod tests {
             "policies/b/z.cedar",
             "policies/b/a.cedar",
             "cases/b/requirements.yaml",
+            "cases/b/waivers.yaml",
+            "cases/b/sub/waivers.yaml",
             "cases/b/sub/two.yaml",
             "cases/b/one.yaml",
             "cases/b/readme.md",
@@ -237,7 +245,15 @@ mod tests {
         );
         assert_eq!(
             names(&regimes[0].scenarios),
-            ["cases/b/one.yaml", "cases/b/sub/two.yaml"]
+            [
+                "cases/b/one.yaml",
+                "cases/b/sub/two.yaml",
+                "cases/b/sub/waivers.yaml"
+            ]
+        );
+        assert_eq!(
+            regimes[0].waivers.as_deref().map(|p| display_name(r, p)),
+            Some("cases/b/waivers.yaml".into())
         );
     }
 

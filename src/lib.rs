@@ -7,9 +7,11 @@
 //! the terminal, so every stage can be tested as a function.
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 
+pub mod baseline;
 pub mod calendar;
 pub mod case_schema;
 pub mod catalogue;
+pub mod decision_diff;
 pub mod derive;
 pub mod diagnostic;
 pub mod discover;
@@ -22,10 +24,12 @@ pub mod lower;
 pub mod output;
 pub mod policies;
 pub mod report;
+pub mod revision;
 pub mod scaffold;
 pub mod scenario;
 pub mod schema;
 pub mod source;
+pub mod waiver;
 pub mod yaml;
 
 use std::path::Path;
@@ -35,8 +39,8 @@ use filter::{Matcher, Selection};
 use load::LoadOptions;
 use report::Report;
 
-/// What a run takes: regimes, requirements and scenarios to select, and the
-/// moment for scenarios without `at:`.
+/// What a run takes: regimes, requirements and scenarios to select, the
+/// moment for scenarios without `at:`, and today's date for waivers.
 #[derive(Debug, Default, Clone)]
 pub struct RunOptions {
     /// `--regime` patterns.
@@ -47,11 +51,24 @@ pub struct RunOptions {
     pub scenarios: Vec<String>,
     /// `--as-of`.
     pub as_of: Option<String>,
+    /// `--today`: the date waivers expire against (default: the real date).
+    pub today: Option<String>,
+}
+
+/// Run options with their patterns and dates resolved.
+#[derive(Debug, Clone)]
+pub struct Resolved {
+    /// What to load.
+    pub load: LoadOptions,
+    /// What to evaluate and report.
+    pub selection: Selection,
+    /// The date waivers expire against.
+    pub today: jiff::civil::Date,
 }
 
 impl RunOptions {
-    /// Resolves the patterns and the moment; a bad one is a usage diagnostic.
-    pub fn resolve(&self) -> Result<(LoadOptions, Selection), Vec<Diag>> {
+    /// Resolves the patterns and the dates; a bad one is a usage diagnostic.
+    pub fn resolve(&self) -> Result<Resolved, Vec<Diag>> {
         let mut errors = Vec::new();
         let mut matchers = |patterns: &[String]| -> Vec<Matcher> {
             patterns
@@ -81,8 +98,22 @@ impl RunOptions {
                 }
             },
         };
+        let today = match &self.today {
+            None => jiff::Zoned::now().date(),
+            Some(s) => s.trim().parse().unwrap_or_else(|e| {
+                errors.push(Diag::new(
+                    Code::Usage,
+                    format!("--today `{s}` is not a date (YYYY-MM-DD): {e}"),
+                ));
+                jiff::civil::Date::default()
+            }),
+        };
         if errors.is_empty() {
-            Ok((LoadOptions { regimes, as_of }, selection))
+            Ok(Resolved {
+                load: LoadOptions { regimes, as_of },
+                selection,
+                today,
+            })
         } else {
             Err(errors)
         }
@@ -91,8 +122,13 @@ impl RunOptions {
 
 /// Loads, validates, evaluates and reports: the whole job, as a function.
 pub fn run(root: &Path, options: &RunOptions) -> Result<Report, Vec<Diag>> {
-    let (load_options, selection) = options.resolve()?;
-    let project = load::load(root, &load_options)?;
-    let outcomes = evaluate::evaluate(&project, &selection);
-    Ok(Report::build(&project, &outcomes, &selection))
+    let resolved = options.resolve()?;
+    let project = load::load(root, &resolved.load)?;
+    let outcomes = evaluate::evaluate(&project, &resolved.selection);
+    Ok(Report::build(
+        &project,
+        &outcomes,
+        &resolved.selection,
+        resolved.today,
+    ))
 }

@@ -1,7 +1,7 @@
 //! Loading a project: discover the regimes, read and check every file, lower
 //! every scenario, and collect **all** problems before anything is evaluated.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path as FsPath, PathBuf};
 
 use rayon::prelude::*;
@@ -16,6 +16,7 @@ use crate::policies::RegimePolicies;
 use crate::scenario::ScenarioFile;
 use crate::schema::RegimeSchema;
 use crate::source::SourceFile;
+use crate::waiver::{self, Waiver};
 use crate::yaml::{self, Path, YamlIndex};
 
 /// A loaded project: every regime, ready to evaluate.
@@ -42,6 +43,8 @@ pub struct Regime {
     pub derivations: Option<Derivations>,
     /// Its scenario files, lowered, in path order.
     pub files: Vec<LoweredFile>,
+    /// Its waivers, in file order.
+    pub waivers: Vec<Waiver>,
 }
 
 /// What to load.
@@ -155,16 +158,32 @@ fn load_regime(
     }
 
     let mut parsed: Vec<(SourceFile, ScenarioFile, YamlIndex)> = Vec::new();
+    let mut all_read = true;
     for path in &files.scenarios {
         let Some(file) = read(root, path, diags) else {
+            all_read = false;
             continue;
         };
         match yaml::parse::<ScenarioFile>(&file) {
             Ok((sf, index)) => parsed.push((file, sf, index)),
-            Err(d) => diags.push(*d),
+            Err(d) => {
+                all_read = false;
+                diags.push(*d)
+            }
         }
     }
     check_unique_names(&parsed, diags);
+    let names: BTreeSet<&str> = parsed
+        .iter()
+        .flat_map(|(_, sf, _)| &sf.scenarios)
+        .map(|s| s.name.as_str())
+        .collect();
+    let waivers = files
+        .waivers
+        .as_ref()
+        .and_then(|p| read(root, p, diags))
+        .map(|f| waiver::load(&f, catalogue.as_ref(), all_read.then_some(&names), diags))
+        .unwrap_or_default();
 
     let schema = schema?;
     let refs = Refs {
@@ -193,13 +212,19 @@ fn load_regime(
         policies,
         derivations,
         files: lowered_files,
+        waivers,
     })
 }
 
 impl Regime {
     /// Parses and lowers `text` as one more scenario file of this regime
     /// (for tests, fuzzing and editors): every problem, or the lowered file.
-    pub fn lower_text(&self, name: &str, text: &str, as_of: Option<&str>) -> Result<LoweredFile, Vec<Diag>> {
+    pub fn lower_text(
+        &self,
+        name: &str,
+        text: &str,
+        as_of: Option<&str>,
+    ) -> Result<LoweredFile, Vec<Diag>> {
         let file = SourceFile::from_text(name, text);
         let (parsed, index) = yaml::parse::<ScenarioFile>(&file).map_err(|d| vec![*d])?;
         let refs = Refs {

@@ -1,6 +1,6 @@
 //! Writing outputs: atomically (a temporary file in the same folder, renamed
-//! over the target, so a reader never sees half a report), and comparing the
-//! reports that would be written with those on disk as a unified diff.
+//! over the target, so a reader never sees half a report); the committed
+//! report files of a report; and unified diffs between two texts.
 
 use std::path::{Path, PathBuf};
 
@@ -78,34 +78,6 @@ pub fn write_atomic(path: &Path, contents: &str) -> Result<(), Box<Diag>> {
     Ok(())
 }
 
-/// The difference between what is on disk in `dir` and `files`: one unified
-/// diff per file that differs or is missing, plus stale `*.md`/`*.json` files
-/// that no regime produces any more.
-pub fn compare(dir: &Path, files: &[ReportFile]) -> Vec<String> {
-    let mut diffs = Vec::new();
-    for f in files {
-        let old = std::fs::read_to_string(dir.join(&f.name)).unwrap_or_default();
-        if old != f.contents {
-            diffs.push(unified_diff(&old, &f.contents, &f.name));
-        }
-    }
-    if let Ok(entries) = std::fs::read_dir(dir) {
-        let mut stale: Vec<String> = entries
-            .filter_map(|e| e.ok())
-            .filter_map(|e| e.file_name().to_str().map(str::to_string))
-            .filter(|n| {
-                (n.ends_with(".md") || n.ends_with(".json")) && !files.iter().any(|f| &f.name == n)
-            })
-            .collect();
-        stale.sort();
-        for name in stale {
-            let old = std::fs::read_to_string(dir.join(&name)).unwrap_or_default();
-            diffs.push(unified_diff(&old, "", &name));
-        }
-    }
-    diffs
-}
-
 /// A unified diff (patience algorithm, 3 lines of context) of `name`.
 pub fn unified_diff(old: &str, new: &str, name: &str) -> String {
     TextDiff::configure()
@@ -136,26 +108,5 @@ mod tests {
             let mode = std::fs::metadata(&p).unwrap().permissions().mode();
             assert_eq!(mode & 0o777, 0o644);
         }
-    }
-
-    #[test]
-    fn compare_reports_changed_missing_and_stale_files() {
-        let dir = tempfile::tempdir().unwrap();
-        std::fs::write(dir.path().join("a.md"), "x\n").unwrap();
-        std::fs::write(dir.path().join("old.json"), "{}\n").unwrap();
-        let files = vec![
-            ReportFile {
-                name: "a.md".into(),
-                contents: "y\n".into(),
-            },
-            ReportFile {
-                name: "b.md".into(),
-                contents: "z\n".into(),
-            },
-        ];
-        let diffs = compare(dir.path(), &files);
-        assert_eq!(diffs.len(), 3);
-        assert!(diffs[0].contains("-x\n+y"));
-        assert!(diffs[2].contains("a/old.json"));
     }
 }

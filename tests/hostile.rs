@@ -1,21 +1,9 @@
 //! Hostile inputs too large to keep as files in the corpus: generated here.
 
-use assert_cmd::Command;
+mod common;
 
-fn demo_copy() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    let from = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/demo");
-    for entry in walkdir::WalkDir::new(&from) {
-        let entry = entry.unwrap();
-        let target = dir.path().join(entry.path().strip_prefix(&from).unwrap());
-        if entry.file_type().is_dir() {
-            std::fs::create_dir_all(&target).unwrap();
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
-    dir
-}
+use assert_cmd::Command;
+use common::demo_copy;
 
 #[test]
 fn a_file_over_the_size_limit_is_refused_before_parsing() {

@@ -10,8 +10,9 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 /// policies/ and reports, per requirement, whether it passes, fails or is
 /// untested, with the clause it comes from and the policies that decided.
 ///
-/// Exit codes: 0 all requirements pass, 1 a requirement fails (or the reports
-/// are out of date), 2 invalid input or usage.
+/// Exit codes: 0 all requirements pass (or nothing changed), 1 a requirement
+/// fails, a waiver expired, the reports differ from the baseline or a
+/// decision changed, 2 invalid input or usage.
 #[derive(Debug, Parser)]
 #[command(name = "lexgate", version, max_term_width = 100)]
 pub struct Cli {
@@ -34,6 +35,9 @@ pub struct GlobalArgs {
     /// not depend on it.
     #[arg(long, short = 'j', global = true, value_name = "N")]
     pub jobs: Option<usize>,
+    /// The date waivers expire against, YYYY-MM-DD [default: the current date].
+    #[arg(long, global = true, value_name = "DATE")]
+    pub today: Option<String>,
 }
 
 /// When to colour the output.
@@ -72,6 +76,13 @@ pub enum Command {
     Completions(CompletionsArgs),
     /// Print the manual page (roff; read it with `lexgate man | man -l -`).
     Man(ManArgs),
+    /// Take the pending report files (*.new) that `check --baseline` wrote as the new baseline.
+    Accept(PendingArgs),
+    /// Delete the pending report files (*.new) that `check --baseline` wrote.
+    Reject(PendingArgs),
+    /// Evaluate the cases against two versions of the policies and list every
+    /// decision that changed, per requirement (exit 1 when one did).
+    Diff(DiffArgs),
 }
 
 /// Which regimes, requirements and scenarios to take.
@@ -96,15 +107,28 @@ pub struct FilterArgs {
 pub struct CheckArgs {
     #[command(flatten)]
     pub filter: FilterArgs,
-    /// Output format.
-    #[arg(long, short = 'f', value_enum, default_value_t = Format::Human)]
-    pub format: Format,
+    /// Output format [default: human].
+    #[arg(long, short = 'f', value_enum)]
+    pub format: Option<Format>,
     /// Write the output to this file (atomically) instead of standard output.
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
     /// List passing scenarios too (human format).
     #[arg(long, short = 'v')]
     pub verbose: bool,
+    /// Compare the report files with the committed ones in DIR (relative to
+    /// --root) instead of reporting: print a diff and exit 1 when they differ,
+    /// exit 0 when they are identical, even if they record failing
+    /// requirements. Outside CI (the CI variable unset, empty, 0 or false) the changed
+    /// files are written beside the baseline as <name>.new, for `lexgate
+    /// accept` or `lexgate reject`. With -o, the report is also written there
+    /// in --format.
+    #[arg(
+        long,
+        value_name = "DIR",
+        conflicts_with_all = ["requirement", "scenario", "as_of", "verbose"]
+    )]
+    pub baseline: Option<PathBuf>,
 }
 
 /// Output formats of `check`.
@@ -118,6 +142,10 @@ pub enum Format {
     Markdown,
     /// JUnit XML for CI.
     Junit,
+    /// SARIF 2.1.0 for code scanning.
+    Sarif,
+    /// GitHub Actions workflow commands (annotations).
+    Github,
 }
 
 /// `lexgate validate`.
@@ -240,4 +268,40 @@ pub struct ManArgs {
     /// Write lexgate.1 and one page per command into this folder instead of printing lexgate.1.
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
+}
+
+/// `lexgate accept` and `lexgate reject`.
+#[derive(Debug, Args)]
+pub struct PendingArgs {
+    /// The baseline folder holding the pending files (relative to --root).
+    #[arg(default_value = "reports", value_name = "DIR")]
+    pub dir: PathBuf,
+}
+
+/// `lexgate diff`.
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    #[command(flatten)]
+    pub filter: FilterArgs,
+    /// The old version: a folder holding policies/ and cases/, or a git
+    /// revision (read with `git archive` from the repository of --root).
+    #[arg(long, value_name = "DIR|REV")]
+    pub old: String,
+    /// The new version, a folder or a git revision [default: --root as it is].
+    #[arg(long, value_name = "DIR|REV")]
+    pub new: Option<String>,
+    /// Output format.
+    #[arg(long, short = 'f', value_enum, default_value_t = DiffFormat::Text)]
+    pub format: DiffFormat,
+}
+
+/// Output formats of `diff`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DiffFormat {
+    /// For a terminal or a CI log.
+    Text,
+    /// For a pull-request comment.
+    Markdown,
+    /// For machines.
+    Json,
 }

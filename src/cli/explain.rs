@@ -26,7 +26,7 @@ pub fn run(global: &GlobalArgs, args: &ExplainArgs, term: &Terminal) -> Exit {
     };
     let project = match options
         .resolve()
-        .and_then(|(load_options, _)| load(&global.root, &load_options))
+        .and_then(|resolved| load(&global.root, &resolved.load))
     {
         Ok(p) => p,
         Err(diags) => {

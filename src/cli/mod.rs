@@ -1,10 +1,12 @@
 //! Command-line interface: arguments, dispatch, printing and exit codes.
 
 mod args;
+mod baseline;
 mod check;
 mod completions;
 mod coverage;
 mod date;
+mod diff;
 mod explain;
 mod fmt;
 mod man;
@@ -25,7 +27,8 @@ pub use args::{Cli, Command};
 pub enum Exit {
     /// Everything passed (or nothing changed).
     Ok = 0,
-    /// A requirement failed, or the reports are out of date.
+    /// A requirement failed, a waiver expired, the reports differ from the
+    /// baseline, or a decision changed.
     Failed = 1,
     /// Bad input or usage.
     Invalid = 2,
@@ -69,6 +72,9 @@ pub fn main() -> ExitCode {
         Command::Fmt(args) => fmt::run(&cli.global, args, &term),
         Command::Completions(args) => completions::run(&cli.global, args, &term),
         Command::Man(args) => man::run(&cli.global, args, &term),
+        Command::Accept(args) => baseline::accept(&cli.global, args, &term),
+        Command::Reject(args) => baseline::reject(&cli.global, args, &term),
+        Command::Diff(args) => diff::run(&cli.global, args, &term),
     };
     exit.into()
 }

@@ -1,6 +1,7 @@
 //! `lexgate report`: write (or check) the committed reports.
 
-use lexgate::output::{compare, report_files, write_atomic};
+use lexgate::baseline::changes;
+use lexgate::output::{report_files, write_atomic};
 use lexgate::RunOptions;
 
 use super::args::{GlobalArgs, ReportArgs};
@@ -9,7 +10,13 @@ use super::Exit;
 
 /// Runs `report`.
 pub fn run(global: &GlobalArgs, args: &ReportArgs, term: &Terminal) -> Exit {
-    let report = match lexgate::run(&global.root, &RunOptions::default()) {
+    let report = match lexgate::run(
+        &global.root,
+        &RunOptions {
+            today: global.today.clone(),
+            ..RunOptions::default()
+        },
+    ) {
         Ok(r) => r,
         Err(diags) => {
             term.diagnostics(&diags, "no report was written");
@@ -19,7 +26,10 @@ pub fn run(global: &GlobalArgs, args: &ReportArgs, term: &Terminal) -> Exit {
     let dir = global.root.join(&args.dir);
     let files = report_files(&report);
     if args.check {
-        let diffs = compare(&dir, &files);
+        let diffs: Vec<String> = changes(&dir, &files, true)
+            .iter()
+            .map(|c| c.diff())
+            .collect();
         if diffs.is_empty() {
             term.out(&format!(
                 "ok: {} report files are up to date\n",

@@ -1,7 +1,8 @@
 //! `lexgate schema`: write (or check) the JSON Schemas of case files.
 
+use lexgate::baseline::changes;
 use lexgate::case_schema::schema_files;
-use lexgate::output::{compare, write_atomic};
+use lexgate::output::write_atomic;
 
 use super::args::{GlobalArgs, SchemaArgs};
 use super::terminal::Terminal;
@@ -18,7 +19,10 @@ pub fn run(global: &GlobalArgs, args: &SchemaArgs, term: &Terminal) -> Exit {
     };
     let dir = global.root.join(&args.out);
     if args.check {
-        let diffs = compare(&dir, &files);
+        let diffs: Vec<String> = changes(&dir, &files, true)
+            .iter()
+            .map(|c| c.diff())
+            .collect();
         if diffs.is_empty() {
             term.out(&format!(
                 "ok: {} schema files are up to date\n",

@@ -15,7 +15,7 @@ pub fn run(global: &GlobalArgs, args: &ValidateArgs, term: &Terminal) -> Exit {
     };
     let loaded = options
         .resolve()
-        .and_then(|(load_options, _)| load(&global.root, &load_options));
+        .and_then(|resolved| load(&global.root, &resolved.load));
     match loaded {
         Ok(project) => {
             let policies: usize = project.regimes.iter().map(|r| r.policies.info.len()).sum();

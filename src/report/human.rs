@@ -6,7 +6,7 @@ use std::fmt::Write;
 
 use anstyle::{AnsiColor, Style};
 
-use super::{RegimeReport, Report, RequirementStatus};
+use super::{RegimeReport, Report, RequirementStatus, Totals, WaiverState};
 use crate::evaluate::Status;
 
 /// How to render for a terminal.
@@ -55,26 +55,49 @@ pub fn render(report: &Report, options: HumanOptions) -> String {
     for regime in &report.regimes {
         render_regime(&mut out, regime, options, &p);
     }
-    let t = &report.totals;
     let verdict = if report.passed() {
         p.paint(green(), "ok")
     } else {
         p.paint(red(), "FAILED")
     };
+    let expired = report.expired_waivers().count();
     let _ = writeln!(
         out,
-        "{verdict}: {}, {}: {} pass, {} fail, {} untested; {}: {} pass, {} fail, {} error",
+        "{verdict}: {}, {}{}",
         count(report.regimes.len(), "regime"),
+        counts(&report.totals),
+        if expired > 0 {
+            format!("; {} expired", count(expired, "waiver"))
+        } else {
+            String::new()
+        }
+    );
+    out
+}
+
+/// "4 requirements: 3 pass, 0 fail, 1 untested; 6 scenarios: …", with the
+/// waived counts when there are any.
+pub(super) fn counts(t: &Totals) -> String {
+    let waived = |n: usize| {
+        if n > 0 {
+            format!(", {n} waived")
+        } else {
+            String::new()
+        }
+    };
+    format!(
+        "{}: {} pass, {} fail{}, {} untested; {}: {} pass, {} fail, {} error{}",
         count(t.requirements.total, "requirement"),
         t.requirements.pass,
         t.requirements.fail,
+        waived(t.requirements.waived),
         t.requirements.untested,
         count(t.scenarios.total, "scenario"),
         t.scenarios.pass,
         t.scenarios.fail,
         t.scenarios.error,
-    );
-    out
+        waived(t.scenarios.waived),
+    )
 }
 
 fn render_regime(out: &mut String, r: &RegimeReport, options: HumanOptions, p: &Paint) {
@@ -92,6 +115,7 @@ fn render_regime(out: &mut String, r: &RegimeReport, options: HumanOptions, p: &
             let (badge, style) = match req.status {
                 RequirementStatus::Pass => ("pass    ", green()),
                 RequirementStatus::Fail => ("FAIL    ", red()),
+                RequirementStatus::Waived => ("waived  ", yellow()),
                 RequirementStatus::Untested => ("untested", yellow()),
             };
             let scenarios = match req.scenarios.len() {
@@ -117,6 +141,7 @@ fn render_regime(out: &mut String, r: &RegimeReport, options: HumanOptions, p: &
                     continue;
                 }
                 let mark = match s.outcome.status {
+                    _ if s.waived => p.paint(yellow(), "~"),
                     Status::Pass => p.paint(green(), "✓"),
                     Status::Fail => p.paint(red(), "✗"),
                     Status::Error => p.paint(red(), "!"),
@@ -141,26 +166,47 @@ fn render_regime(out: &mut String, r: &RegimeReport, options: HumanOptions, p: &
                     );
                     let _ = writeln!(
                         out,
-                        "            {}",
-                        s.outcome.reason.as_deref().unwrap_or("")
+                        "            {}{}",
+                        s.outcome.reason.as_deref().unwrap_or(""),
+                        if s.waived { " (waived)" } else { "" }
                     );
                 }
             }
         }
     }
-    let t = &r.totals;
-    let _ = writeln!(
-        out,
-        "  {}: {} pass, {} fail, {} untested; {}: {} pass, {} fail, {} error\n",
-        count(t.requirements.total, "requirement"),
-        t.requirements.pass,
-        t.requirements.fail,
-        t.requirements.untested,
-        count(t.scenarios.total, "scenario"),
-        t.scenarios.pass,
-        t.scenarios.fail,
-        t.scenarios.error,
-    );
+    let _ = writeln!(out, "  {}", counts(&r.totals));
+    if !r.waivers.is_empty() {
+        let _ = writeln!(out, "  {}", p.paint(bold(), "Waivers"));
+    }
+    for w in &r.waivers {
+        let place = p.paint(dim(), &format!("{}:{}", w.file, w.line));
+        let _ = match w.state {
+            WaiverState::Active => writeln!(
+                out,
+                "    {} {}  until {}, approved by {}: {}  {place}",
+                p.paint(yellow(), "waived  "),
+                w.target,
+                w.expires,
+                w.approver,
+                first_sentence(&w.justification),
+            ),
+            WaiverState::Stale => writeln!(
+                out,
+                "    {} {} does not fail: the waiver is stale, remove it  {place}",
+                p.paint(yellow(), "warning:"),
+                w.target,
+            ),
+            WaiverState::Expired => writeln!(
+                out,
+                "    {} the waiver for {} expired on {} (approved by {})  {place}",
+                p.paint(red(), "EXPIRED "),
+                w.target,
+                w.expires,
+                w.approver,
+            ),
+        };
+    }
+    out.push('\n');
     for card in &r.scorecards {
         let _ = writeln!(
             out,

@@ -1,10 +1,12 @@
 //! JUnit XML for CI: one test suite per requirement, one test case per
 //! scenario (named by the scenario, classed by regime and requirement so that
-//! no two cases share a name), untested requirements as a skipped case.
+//! no two cases share a name), untested requirements and waived failures as
+//! skipped cases; per regime with waivers, a suite of its waivers (an expired
+//! one fails, a stale one is skipped).
 
 use quick_junit::{NonSuccessKind, TestCase, TestCaseStatus, TestSuite};
 
-use super::{Report, RequirementStatus};
+use super::{RegimeReport, Report, RequirementStatus, WaiverState};
 use crate::evaluate::Status;
 
 /// Renders the report as JUnit XML.
@@ -29,6 +31,14 @@ pub fn render(report: &Report) -> String {
                 for s in &req.scenarios {
                     let status = match s.outcome.status {
                         Status::Pass => TestCaseStatus::success(),
+                        _ if s.waived => {
+                            let mut st = TestCaseStatus::skipped();
+                            st.set_message(format!(
+                                "waived: {}",
+                                s.outcome.reason.as_deref().unwrap_or("")
+                            ));
+                            st
+                        }
                         other => {
                             let kind = if other == Status::Error {
                                 NonSuccessKind::Error
@@ -62,6 +72,9 @@ pub fn render(report: &Report) -> String {
                 junit.add_test_suite(suite);
             }
         }
+        if !regime.waivers.is_empty() {
+            junit.add_test_suite(waivers(regime));
+        }
     }
     let mut text = junit
         .to_string()
@@ -70,4 +83,31 @@ pub fn render(report: &Report) -> String {
         text.push('\n');
     }
     text
+}
+
+fn waivers(regime: &RegimeReport) -> TestSuite {
+    let mut suite = TestSuite::new(format!("{}::waivers", regime.id));
+    for w in &regime.waivers {
+        let status = match w.state {
+            WaiverState::Active => TestCaseStatus::success(),
+            WaiverState::Stale => {
+                let mut st = TestCaseStatus::skipped();
+                st.set_message("stale: what it covers does not fail; remove the waiver");
+                st
+            }
+            WaiverState::Expired => {
+                let mut st = TestCaseStatus::non_success(NonSuccessKind::Failure);
+                st.set_message(format!("the waiver expired on {}", w.expires));
+                st.set_description(format!(
+                    "{}:{}: approved by {}: {}",
+                    w.file, w.line, w.approver, w.justification
+                ));
+                st
+            }
+        };
+        let mut case = TestCase::new(w.target.to_string(), status);
+        case.set_classname(format!("{}.waivers", regime.id));
+        suite.add_test_case(case);
+    }
+    suite
 }

@@ -4,7 +4,7 @@
 
 use std::fmt::Write;
 
-use super::{RegimeReport, Report, RequirementReport, RequirementStatus, Scorecard};
+use super::{RegimeReport, Report, RequirementReport, RequirementStatus, Scorecard, WaiverState};
 use crate::evaluate::Status;
 
 /// Renders every regime of the report, one after the other.
@@ -29,34 +29,36 @@ pub fn render_regime(out: &mut String, r: &RegimeReport) {
         "- Regime: `{}` (Cedar namespace `{}`)",
         r.id, r.namespace
     );
+    let waived = |n: usize| {
+        if n > 0 {
+            format!(", {n} waived")
+        } else {
+            String::new()
+        }
+    };
     let _ = writeln!(
         out,
-        "- Requirements: {} — {} pass, {} fail, {} untested",
-        t.requirements.total, t.requirements.pass, t.requirements.fail, t.requirements.untested
+        "- Requirements: {} — {} pass, {} fail{}, {} untested",
+        t.requirements.total,
+        t.requirements.pass,
+        t.requirements.fail,
+        waived(t.requirements.waived),
+        t.requirements.untested
     );
     let _ = writeln!(
         out,
-        "- Scenarios: {} — {} pass, {} fail, {} error\n",
-        t.scenarios.total, t.scenarios.pass, t.scenarios.fail, t.scenarios.error
+        "- Scenarios: {} — {} pass, {} fail, {} error{}\n",
+        t.scenarios.total,
+        t.scenarios.pass,
+        t.scenarios.fail,
+        t.scenarios.error,
+        waived(t.scenarios.waived)
     );
     for card in &r.scorecards {
         scorecard(out, r, card);
     }
-    let _ = writeln!(out, "## Summary by group\n");
-    let _ = writeln!(out, "| Group | Pass | Fail | Untested | Total |");
-    let _ = writeln!(out, "| --- | ---: | ---: | ---: | ---: |");
-    for g in &r.groups {
-        let _ = writeln!(
-            out,
-            "| {} | {} | {} | {} | {} |",
-            cell(&g.title),
-            g.tally.pass,
-            g.tally.fail,
-            g.tally.untested,
-            g.tally.total
-        );
-    }
-    out.push('\n');
+    summary(out, r);
+    waivers(out, r);
     coverage(out, r);
     for g in &r.groups {
         let _ = writeln!(out, "## {}\n", cell(&g.title));
@@ -85,6 +87,66 @@ pub fn render_regime(out: &mut String, r: &RegimeReport) {
             requirement(out, req);
         }
     }
+}
+
+/// The table of groups; a Waived column only when a requirement is waived.
+fn summary(out: &mut String, r: &RegimeReport) {
+    let with_waived = r.totals.requirements.waived > 0;
+    let _ = writeln!(out, "## Summary by group\n");
+    if with_waived {
+        let _ = writeln!(out, "| Group | Pass | Fail | Waived | Untested | Total |");
+        let _ = writeln!(out, "| --- | ---: | ---: | ---: | ---: | ---: |");
+    } else {
+        let _ = writeln!(out, "| Group | Pass | Fail | Untested | Total |");
+        let _ = writeln!(out, "| --- | ---: | ---: | ---: | ---: |");
+    }
+    for g in &r.groups {
+        let waived = if with_waived {
+            format!(" {} |", g.tally.waived)
+        } else {
+            String::new()
+        };
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} |{waived} {} | {} |",
+            cell(&g.title),
+            g.tally.pass,
+            g.tally.fail,
+            g.tally.untested,
+            g.tally.total
+        );
+    }
+    out.push('\n');
+}
+
+/// The waivers and what became of them.
+fn waivers(out: &mut String, r: &RegimeReport) {
+    if r.waivers.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "## Waivers\n");
+    let _ = writeln!(
+        out,
+        "| Waiver for | Justification | Approver | Expires | State |"
+    );
+    let _ = writeln!(out, "| --- | --- | --- | --- | --- |");
+    for w in &r.waivers {
+        let state = match w.state {
+            WaiverState::Active => "🟡 active",
+            WaiverState::Stale => "⚠️ stale: what it covers does not fail",
+            WaiverState::Expired => "❌ expired",
+        };
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} | {} |",
+            cell(&w.target.to_string()),
+            cell(&w.justification),
+            cell(&w.approver),
+            w.expires,
+            state
+        );
+    }
+    out.push('\n');
 }
 
 fn coverage(out: &mut String, r: &RegimeReport) {
@@ -216,6 +278,11 @@ fn requirement(out: &mut String, req: &RequirementReport) {
             code_list(&s.outcome.decided_by)
         };
         let result = match s.outcome.status {
+            _ if s.waived => format!(
+                "🟡 waived {}: {}",
+                serde_plain(&s.outcome.status),
+                cell(s.outcome.reason.as_deref().unwrap_or(""))
+            ),
             Status::Pass => "✅ pass".to_string(),
             Status::Fail => format!(
                 "❌ fail: {}",
@@ -249,6 +316,7 @@ fn status_badge(s: RequirementStatus) -> &'static str {
     match s {
         RequirementStatus::Pass => "✅ pass",
         RequirementStatus::Fail => "❌ fail",
+        RequirementStatus::Waived => "🟡 waived",
         RequirementStatus::Untested => "⚪ untested",
     }
 }

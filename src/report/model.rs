@@ -5,6 +5,8 @@
 
 use std::collections::BTreeMap;
 
+use jiff::civil::Date;
+
 use serde::Serialize;
 
 use crate::catalogue::{Kind, Recommendation};
@@ -14,6 +16,8 @@ use crate::load::{Project, Regime};
 use crate::lower::RequestSummary;
 use crate::policies::PolicyInfo;
 use crate::scenario::Expect;
+use crate::waiver::{Target, Waiver};
+use crate::yaml::Path;
 
 /// The name of the JSON format, written into every JSON report.
 pub const FORMAT: &str = "lexgate-report";
@@ -55,6 +59,13 @@ pub struct RegimeReport {
     pub coverage: CoverageSummary,
     /// Requirements by group, in catalogue order.
     pub groups: Vec<GroupReport>,
+    /// The waivers of the reported scenarios and requirements, in file order.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub waivers: Vec<WaiverReport>,
+    /// The catalogue file (not serialised: it is always
+    /// `cases/<regime>/requirements.yaml`).
+    #[serde(skip)]
+    pub catalogue: String,
     /// Every policy of the regime.
     pub policies: Vec<PolicyInfo>,
 }
@@ -89,7 +100,7 @@ pub struct RequirementReport {
     /// The source's recommendation, for assessments.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub recommendation: Option<Recommendation>,
-    /// pass, fail or untested.
+    /// pass, fail, waived or untested.
     pub status: RequirementStatus,
     /// The policies that serve it (by `@requirement`).
     pub policies: Vec<String>,
@@ -97,6 +108,9 @@ pub struct RequirementReport {
     pub coverage: Coverage,
     /// Its scenarios, in file order.
     pub scenarios: Vec<ScenarioReport>,
+    /// The line of its `id:` in the catalogue (not serialised).
+    #[serde(skip)]
+    pub line: usize,
 }
 
 /// How many scenarios of a requirement expect each decision.
@@ -116,6 +130,8 @@ pub enum RequirementStatus {
     Pass,
     /// A scenario fails or errors.
     Fail,
+    /// It fails, but every failure is covered by a waiver that holds.
+    Waived,
     /// No scenario exercises it.
     Untested,
 }
@@ -142,6 +158,42 @@ pub struct ScenarioReport {
     pub expect_decided_by: Option<Vec<String>>,
     /// What happened.
     pub outcome: Outcome,
+    /// True when it fails or errors and a waiver that holds covers it.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub waived: bool,
+}
+
+/// A waiver, with what became of it in this run.
+#[derive(Debug, Clone, Serialize)]
+pub struct WaiverReport {
+    /// What it covers.
+    #[serde(flatten)]
+    pub target: Target,
+    /// Why the failure is accepted.
+    pub justification: String,
+    /// Who accepted it.
+    pub approver: String,
+    /// The last day it holds (YYYY-MM-DD).
+    pub expires: String,
+    /// active, stale or expired.
+    pub state: WaiverState,
+    /// The waiver file.
+    pub file: String,
+    /// The line of the waiver (not serialised: see the module docs).
+    #[serde(skip)]
+    pub line: usize,
+}
+
+/// What became of a waiver.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum WaiverState {
+    /// It covers a failure and holds.
+    Active,
+    /// What it covers passes: it can go.
+    Stale,
+    /// Its last day has passed: the run fails.
+    Expired,
 }
 
 /// How well a regime's scenarios exercise its requirements and policies.
@@ -229,8 +281,15 @@ pub struct Tally {
     pub fail: usize,
     /// Untested.
     pub untested: usize,
+    /// Failing, with every failure waived.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub waived: usize,
     /// All.
     pub total: usize,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 /// Scenario statuses, counted.
@@ -242,6 +301,9 @@ pub struct ScenarioTally {
     pub fail: usize,
     /// Erroring.
     pub error: usize,
+    /// Failing or erroring, and waived.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub waived: usize,
     /// All.
     pub total: usize,
 }
@@ -279,46 +341,60 @@ impl Tally {
         match s {
             RequirementStatus::Pass => self.pass += 1,
             RequirementStatus::Fail => self.fail += 1,
+            RequirementStatus::Waived => self.waived += 1,
             RequirementStatus::Untested => self.untested += 1,
         }
         self.total += 1;
     }
+
+    fn absorb(&mut self, other: &Tally) {
+        self.pass += other.pass;
+        self.fail += other.fail;
+        self.waived += other.waived;
+        self.untested += other.untested;
+        self.total += other.total;
+    }
 }
 
 impl ScenarioTally {
-    fn add(&mut self, s: Status) {
+    fn add(&mut self, s: Status, waived: bool) {
         match s {
+            _ if waived => self.waived += 1,
             Status::Pass => self.pass += 1,
             Status::Fail => self.fail += 1,
             Status::Error => self.error += 1,
         }
         self.total += 1;
     }
+
+    fn absorb(&mut self, other: &ScenarioTally) {
+        self.pass += other.pass;
+        self.fail += other.fail;
+        self.error += other.error;
+        self.waived += other.waived;
+        self.total += other.total;
+    }
 }
 
 impl Report {
-    /// Builds the report from a project and its outcomes.
+    /// Builds the report from a project and its outcomes; waivers expire
+    /// against `today`.
     pub fn build(
         project: &Project,
         outcomes: &[RegimeOutcomes<'_>],
         selection: &Selection,
+        today: Date,
     ) -> Self {
         let regimes: Vec<RegimeReport> = project
             .regimes
             .iter()
             .zip(outcomes)
-            .map(|(regime, outs)| regime_report(regime, outs, selection))
+            .map(|(regime, outs)| regime_report(regime, outs, selection, today))
             .collect();
         let mut totals = Totals::default();
         for r in &regimes {
-            totals.requirements.pass += r.totals.requirements.pass;
-            totals.requirements.fail += r.totals.requirements.fail;
-            totals.requirements.untested += r.totals.requirements.untested;
-            totals.requirements.total += r.totals.requirements.total;
-            totals.scenarios.pass += r.totals.scenarios.pass;
-            totals.scenarios.fail += r.totals.scenarios.fail;
-            totals.scenarios.error += r.totals.scenarios.error;
-            totals.scenarios.total += r.totals.scenarios.total;
+            totals.requirements.absorb(&r.totals.requirements);
+            totals.scenarios.absorb(&r.totals.scenarios);
         }
         Self {
             format: FORMAT,
@@ -328,11 +404,23 @@ impl Report {
         }
     }
 
-    /// True when no requirement fails.
+    /// True when no requirement fails, every failing scenario is waived, and
+    /// no waiver has expired.
     pub fn passed(&self) -> bool {
         self.totals.requirements.fail == 0
             && self.totals.scenarios.fail == 0
             && self.totals.scenarios.error == 0
+            && self.expired_waivers().next().is_none()
+    }
+
+    /// The expired waivers, with their regime.
+    pub fn expired_waivers(&self) -> impl Iterator<Item = (&RegimeReport, &WaiverReport)> {
+        self.regimes.iter().flat_map(|r| {
+            r.waivers
+                .iter()
+                .filter(|w| w.state == WaiverState::Expired)
+                .map(move |w| (r, w))
+        })
     }
 }
 
@@ -340,12 +428,25 @@ fn regime_report(
     regime: &Regime,
     outcomes: &RegimeOutcomes<'_>,
     selection: &Selection,
+    today: Date,
 ) -> RegimeReport {
     let cat = &regime.catalogue.catalogue;
+    let holds = |target: &Target| {
+        regime
+            .waivers
+            .iter()
+            .any(|w| &w.target == target && !w.expired(today))
+    };
     let mut by_requirement: BTreeMap<&str, Vec<ScenarioReport>> = BTreeMap::new();
     let mut totals = Totals::default();
     for (scenario, outcome) in outcomes {
-        totals.scenarios.add(outcome.status);
+        let waived = outcome.status != Status::Pass
+            && (holds(&Target::Scenario(scenario.name.clone()))
+                || scenario
+                    .requirements
+                    .iter()
+                    .all(|r| holds(&Target::Requirement(r.clone()))));
+        totals.scenarios.add(outcome.status, waived);
         for req in &scenario.requirements {
             by_requirement
                 .entry(req.as_str())
@@ -359,6 +460,7 @@ fn regime_report(
                     expect: scenario.expect,
                     expect_decided_by: scenario.decided_by.clone(),
                     outcome: outcome.clone(),
+                    waived,
                 });
         }
     }
@@ -370,13 +472,14 @@ fn regime_report(
             let requirements: Vec<RequirementReport> = cat
                 .requirements
                 .iter()
-                .filter(|r| r.group == g.id && selection.requirement(&r.id))
-                .filter_map(|r| {
+                .enumerate()
+                .filter(|(_, r)| r.group == g.id && selection.requirement(&r.id))
+                .filter_map(|(i, r)| {
                     let scenarios = by_requirement.remove(r.id.as_str()).unwrap_or_default();
                     if scenarios.is_empty() && selection.narrows_scenarios() {
                         return None;
                     }
-                    let status = status_of(&scenarios);
+                    let status = status_of(&scenarios, holds(&Target::Requirement(r.id.clone())));
                     tally.add(status);
                     totals.requirements.add(status);
                     let coverage = Coverage {
@@ -389,6 +492,10 @@ fn regime_report(
                             .filter(|s| s.expect == Expect::Deny)
                             .count(),
                     };
+                    let id_span = regime
+                        .catalogue
+                        .index
+                        .value_span(&Path::root().key("requirements").index(i).key("id"));
                     Some(RequirementReport {
                         id: r.id.clone(),
                         clause: r.clause.clone(),
@@ -406,6 +513,7 @@ fn regime_report(
                             .collect(),
                         coverage,
                         scenarios,
+                        line: regime.catalogue.file.line_of(id_span.offset()),
                     })
                 })
                 .collect();
@@ -424,6 +532,11 @@ fn regime_report(
         Vec::new()
     };
     let coverage = coverage(&groups, &regime.policies.info, outcomes);
+    let waivers = regime
+        .waivers
+        .iter()
+        .filter_map(|w| waiver_report(w, &groups, today))
+        .collect();
     RegimeReport {
         id: regime.name.clone(),
         title: cat.title.clone(),
@@ -434,15 +547,58 @@ fn regime_report(
         scorecards,
         coverage,
         groups,
+        waivers,
+        catalogue: regime.catalogue.file.name.clone(),
         policies: regime.policies.info.values().cloned().collect(),
     }
 }
 
-fn status_of(scenarios: &[ScenarioReport]) -> RequirementStatus {
+/// The state of a waiver in this run; `None` when what it covers is not in
+/// the report (filtered out).
+fn waiver_report(w: &Waiver, groups: &[GroupReport], today: Date) -> Option<WaiverReport> {
+    let requirements = groups.iter().flat_map(|g| &g.requirements);
+    let failing = match &w.target {
+        Target::Scenario(name) => requirements
+            .flat_map(|r| &r.scenarios)
+            .find(|s| &s.name == name)
+            .map(|s| s.outcome.status != Status::Pass)?,
+        Target::Requirement(id) => requirements
+            .filter(|r| &r.id == id)
+            .map(|r| r.scenarios.iter().any(|s| s.outcome.status != Status::Pass))
+            .next()?,
+    };
+    let state = if w.expired(today) {
+        WaiverState::Expired
+    } else if failing {
+        WaiverState::Active
+    } else {
+        WaiverState::Stale
+    };
+    Some(WaiverReport {
+        target: w.target.clone(),
+        justification: w.justification.clone(),
+        approver: w.approver.clone(),
+        expires: w.expires.to_string(),
+        state,
+        file: w.file.clone(),
+        line: w.line,
+    })
+}
+
+/// A requirement's status from its scenarios and whether a waiver of the
+/// requirement itself holds.
+fn status_of(scenarios: &[ScenarioReport], waived: bool) -> RequirementStatus {
+    let failing = || {
+        scenarios
+            .iter()
+            .filter(|s| s.outcome.status != Status::Pass)
+    };
     if scenarios.is_empty() {
         RequirementStatus::Untested
-    } else if scenarios.iter().all(|s| s.outcome.status == Status::Pass) {
+    } else if failing().next().is_none() {
         RequirementStatus::Pass
+    } else if waived || failing().all(|s| s.waived) {
+        RequirementStatus::Waived
     } else {
         RequirementStatus::Fail
     }
