@@ -101,12 +101,22 @@ fn read(root: &FsPath, path: &std::path::Path, diags: &mut Diagnostics) -> Optio
         .ok()
 }
 
-fn load_regime(
-    root: &FsPath,
-    files: &RegimeFiles,
-    options: &LoadOptions,
-    diags: &mut Diagnostics,
-) -> Option<Regime> {
+/// The parts of a regime every command needs, whatever it does with the
+/// cases: catalogue, schema, derived dates and policies, each checked, with
+/// every problem in `diags`. A part that failed to load is `None`.
+pub struct Definitions {
+    /// The catalogue.
+    pub catalogue: Option<LoadedCatalogue>,
+    /// The schema.
+    pub schema: Option<RegimeSchema>,
+    /// The derived dates, if the regime declares any.
+    pub derivations: Option<Derivations>,
+    /// The policies that loaded (`complete` is false when some did not).
+    pub policies: RegimePolicies,
+}
+
+/// Loads a regime's [`Definitions`].
+pub fn definitions(root: &FsPath, files: &RegimeFiles, diags: &mut Diagnostics) -> Definitions {
     let catalogue = files
         .catalogue
         .as_ref()
@@ -156,6 +166,26 @@ fn load_regime(
     if policy_files.is_empty() {
         policies.complete = false;
     }
+    Definitions {
+        catalogue,
+        schema,
+        derivations,
+        policies,
+    }
+}
+
+fn load_regime(
+    root: &FsPath,
+    files: &RegimeFiles,
+    options: &LoadOptions,
+    diags: &mut Diagnostics,
+) -> Option<Regime> {
+    let Definitions {
+        catalogue,
+        schema,
+        derivations,
+        policies,
+    } = definitions(root, files, diags);
 
     let mut parsed: Vec<(SourceFile, ScenarioFile, YamlIndex)> = Vec::new();
     let mut all_read = true;

@@ -2,6 +2,10 @@
 //! every check, `fmt` formats and checks, `schema --check` notices stale
 //! schemas, and `completions` and `man` describe every command.
 
+mod common;
+
+use common::demo_copy;
+
 use std::path::Path;
 
 use assert_cmd::Command;
@@ -31,21 +35,6 @@ fn lexgate(root: &Path, args: &[&str]) -> (i32, String, String) {
         String::from_utf8_lossy(&out.stdout).into_owned(),
         String::from_utf8_lossy(&out.stderr).into_owned(),
     )
-}
-
-fn demo_copy() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    let from = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/demo");
-    for entry in walkdir::WalkDir::new(&from) {
-        let entry = entry.unwrap();
-        let target = dir.path().join(entry.path().strip_prefix(&from).unwrap());
-        if entry.file_type().is_dir() {
-            std::fs::create_dir_all(&target).unwrap();
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
-    dir
 }
 
 fn assert_exit(root: &Path, args: &[&str], code: i32) -> String {

@@ -6,12 +6,11 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 use crate::catalogue::LoadedCatalogue;
-use crate::derive::Derivations;
 use crate::diagnostic::{Diag, Diagnostics};
 use crate::discover::{discover, RegimeFiles};
-use crate::policies::{PolicyInfo, RegimePolicies};
+use crate::load::definitions;
+use crate::policies::PolicyInfo;
 use crate::schema::RegimeSchema;
-use crate::source::SourceFile;
 
 /// One regime's definitions.
 #[derive(Debug)]
@@ -44,38 +43,16 @@ pub fn load_all(root: &Path) -> Result<Vec<RegimeDefinitions>, Vec<Diag>> {
     }
 }
 
-fn read(root: &Path, path: &Path, diags: &mut Diagnostics) -> Option<SourceFile> {
-    SourceFile::read(root, path)
-        .map_err(|d| diags.push(*d))
-        .ok()
-}
-
 fn load_one(
     root: &Path,
     files: &RegimeFiles,
     diags: &mut Diagnostics,
 ) -> Option<RegimeDefinitions> {
-    let catalogue = files
-        .catalogue
-        .as_ref()
-        .and_then(|p| read(root, p, diags))
-        .and_then(|f| LoadedCatalogue::load(f, &files.name, diags));
-    let schema = files
-        .schemas
-        .first()
-        .and_then(|p| read(root, p, diags))
-        .and_then(|f| RegimeSchema::parse(&f).map_err(|d| diags.push(*d)).ok())?;
-    let derivations = files
-        .derive
-        .as_ref()
-        .and_then(|p| read(root, p, diags))
-        .and_then(|f| Derivations::load(&f, &schema, diags));
-    let policy_files: Vec<SourceFile> = files
-        .policies
-        .iter()
-        .filter_map(|p| read(root, p, diags))
-        .collect();
-    let policies = RegimePolicies::load(&policy_files, Some(&schema), catalogue.as_ref(), diags);
+    let defs = definitions(root, files, diags);
+    let schema = defs.schema?;
+    let derivations = defs.derivations;
+    let catalogue = defs.catalogue;
+    let policies = defs.policies;
     let derived = schema
         .entities
         .keys()

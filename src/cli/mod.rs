@@ -9,6 +9,7 @@ mod date;
 mod diff;
 mod explain;
 mod fmt;
+mod generated;
 mod man;
 mod new;
 mod report;
