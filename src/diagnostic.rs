@@ -69,7 +69,6 @@ codes! {
     UnknownPolicy => "unknown-policy", "`decided_by` names a policy that does not exist";
     DeriveError => "derive-error", "a derived date is declared wrongly, cannot be computed, or is written in a case";
     CedarEntity => "cedar-entity", "Cedar rejected the entities or request built from a case";
-    EvaluationError => "evaluation-error", "a policy raised an error while a scenario was evaluated";
     Usage => "usage", "the command line asks for something that cannot be done";
     WriteError => "write-error", "an output file could not be written";
     WaiverError => "waiver-error", "a waiver names no target or two, or lacks its justification or approver";
@@ -350,6 +349,17 @@ mod tests {
             Some("did you mean `tax_accounting`?")
         );
         assert_eq!(did_you_mean("zzz", names), None);
+    }
+
+    /// The codes are an interface (CI scripts match on them): this snapshot
+    /// makes any change to the list deliberate.
+    #[test]
+    fn the_list_of_codes_is_stable() {
+        let list: String = Code::ALL
+            .iter()
+            .map(|c| format!("{:<28} {}\n", c.to_string(), c.description()))
+            .collect();
+        insta::assert_snapshot!(list);
     }
 
     #[test]
