@@ -1,15 +1,17 @@
 //! Evaluation: every selected scenario through Cedar's authorizer, in
 //! parallel, with results in the scenarios' own order whatever the thread
-//! count; then the comparison with the expectation.
+//! count; then the comparison with the expectation. Each request meets only
+//! the policies whose scope can match it ([`PolicySlices`]).
 
-use cedar_policy::{Authorizer, Decision};
+use cedar_policy::{Authorizer, Decision, PolicySet};
 use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::filter::Selection;
-use crate::load::{Project, Regime};
+use crate::load::Project;
 use crate::lower::LoweredScenario;
 use crate::scenario::Expect;
+use crate::slice::PolicySlices;
 
 /// What happened to one scenario.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -60,10 +62,12 @@ pub fn evaluate<'a>(project: &'a Project, selection: &Selection) -> Vec<RegimeOu
                 })
                 .filter(|(s, _)| selection.scenario(&s.name, &s.requirements))
                 .collect();
+            let slices = PolicySlices::new(&regime.policies.set, &regime.schema.cedar);
             selected
                 .par_iter()
                 .map(|(scenario, entities)| {
-                    (*scenario, run(&authorizer, regime, scenario, entities))
+                    let policies = slices.for_request(&scenario.request);
+                    (*scenario, run(&authorizer, policies, scenario, entities))
                 })
                 .collect()
         })
@@ -72,11 +76,11 @@ pub fn evaluate<'a>(project: &'a Project, selection: &Selection) -> Vec<RegimeOu
 
 fn run(
     authorizer: &Authorizer,
-    regime: &Regime,
+    policies: &PolicySet,
     scenario: &LoweredScenario,
     entities: &cedar_policy::Entities,
 ) -> Outcome {
-    let response = authorizer.is_authorized(&scenario.request, &regime.policies.set, entities);
+    let response = authorizer.is_authorized(&scenario.request, policies, entities);
     let decision = match response.decision() {
         Decision::Allow => Expect::Allow,
         Decision::Deny => Expect::Deny,

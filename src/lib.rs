@@ -21,6 +21,7 @@ pub mod policies;
 pub mod report;
 pub mod scenario;
 pub mod schema;
+pub mod slice;
 pub mod source;
 pub mod yaml;
 
