@@ -1,8 +1,9 @@
 //! Evaluation: every selected scenario through Cedar's authorizer, in
 //! parallel, with results in the scenarios' own order whatever the thread
-//! count; then the comparison with the expectation.
+//! count; then the comparison with the expectation. Each request meets only
+//! the policies whose scope can match it ([`PolicySlices`]).
 
-use cedar_policy::{Authorizer, Decision};
+use cedar_policy::{Authorizer, Decision, PolicySet};
 use rayon::prelude::*;
 use serde::Serialize;
 
@@ -10,6 +11,7 @@ use crate::filter::Selection;
 use crate::load::{Project, Regime};
 use crate::lower::LoweredScenario;
 use crate::scenario::Expect;
+use crate::slice::PolicySlices;
 
 /// What happened to one scenario.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -60,10 +62,15 @@ pub fn evaluate<'a>(project: &'a Project, selection: &Selection) -> Vec<RegimeOu
                 })
                 .filter(|(s, _)| selection.scenario(&s.name, &s.requirements))
                 .collect();
+            let slices = PolicySlices::new(&regime.policies.set, &regime.schema.cedar);
             selected
                 .par_iter()
                 .map(|(scenario, entities)| {
-                    (*scenario, run_with(&authorizer, regime, scenario, entities))
+                    let policies = slices.for_request(&scenario.request);
+                    (
+                        *scenario,
+                        run_with(&authorizer, policies, scenario, entities),
+                    )
                 })
                 .collect()
         })
@@ -77,16 +84,16 @@ pub fn run(
     scenario: &LoweredScenario,
     entities: &cedar_policy::Entities,
 ) -> Outcome {
-    run_with(&Authorizer::new(), regime, scenario, entities)
+    run_with(&Authorizer::new(), &regime.policies.set, scenario, entities)
 }
 
 fn run_with(
     authorizer: &Authorizer,
-    regime: &Regime,
+    policies: &PolicySet,
     scenario: &LoweredScenario,
     entities: &cedar_policy::Entities,
 ) -> Outcome {
-    let response = authorizer.is_authorized(&scenario.request, &regime.policies.set, entities);
+    let response = authorizer.is_authorized(&scenario.request, policies, entities);
     let decision = match response.decision() {
         Decision::Allow => Expect::Allow,
         Decision::Deny => Expect::Deny,

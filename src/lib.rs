@@ -28,6 +28,7 @@ pub mod revision;
 pub mod scaffold;
 pub mod scenario;
 pub mod schema;
+pub mod slice;
 pub mod source;
 pub mod waiver;
 pub mod yaml;
