@@ -2,7 +2,7 @@
 # The performance benchmark (README, "Performance"): installs the peer and the
 # measuring tools, builds the release binary, and prints the table.
 #
-#   benches/run.sh [--scenarios 100000] [--seed 8] [--runs 3] [--sample 200] [--keep DIR]
+#   benches/run.sh [--scenarios 100000] [--seed 8] [--runs 3] [--sample 200] [--peer-runs N] [--no-peer] [--keep DIR]
 #
 # Not part of CI: it takes several minutes and needs the Cedar CLI.
 set -euo pipefail

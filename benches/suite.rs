@@ -1,7 +1,8 @@
 //! The end-to-end benchmark: one run, one table.
 //!
 //! ```sh
-//! cargo bench --bench suite -- [--scenarios 100000] [--seed 8] [--runs 3] [--sample 200] [--keep DIR]
+//! cargo bench --bench suite -- [--scenarios 100000] [--seed 8] [--runs 3] [--sample 200]
+//!                              [--peer-runs N] [--no-peer] [--keep DIR]
 //! ```
 //!
 //! It generates a suite (see `support/generate.rs`) into a temporary folder
@@ -47,6 +48,8 @@ struct Args {
     runs: usize,
     sample: usize,
     keep: Option<PathBuf>,
+    peer_runs: usize,
+    peer: bool,
 }
 
 fn args() -> Args {
@@ -56,6 +59,8 @@ fn args() -> Args {
         runs: 3,
         sample: 200,
         keep: None,
+        peer_runs: 0,
+        peer: true,
     };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
@@ -66,9 +71,14 @@ fn args() -> Args {
             "--runs" => a.runs = value().parse::<usize>().expect("--runs N").max(1),
             "--sample" => a.sample = value().parse().expect("--sample N"),
             "--keep" => a.keep = Some(PathBuf::from(value())),
+            "--peer-runs" => a.peer_runs = value().parse().expect("--peer-runs N"),
+            "--no-peer" => a.peer = false,
             "--bench" => {}
             other => panic!("unknown argument `{other}`"),
         }
+    }
+    if a.peer_runs == 0 {
+        a.peer_runs = a.runs;
     }
     a
 }
@@ -154,7 +164,8 @@ fn main() {
         .map(PathBuf::from)
         .or_else(|| which("cedar"));
     match &cedar {
-        Some(cedar) => rows.extend(peer_rows(cedar, &peer_suite, a.runs)),
+        _ if !a.peer => {}
+        Some(cedar) => rows.extend(peer_rows(cedar, &peer_suite, a.peer_runs)),
         None => {
             eprintln!("the Cedar CLI is not installed: no peer rows (benches/run.sh installs it)")
         }
@@ -378,7 +389,12 @@ fn print_report(
         generation.as_secs_f64(),
         generated.dropped
     );
-    println!("each figure is the median of {} runs\n", a.runs);
+    println!(
+        "each figure is the median of {} runs ({} for the peer, {} for the bundled suite)\n",
+        a.runs,
+        a.peer_runs,
+        a.runs.max(10)
+    );
     println!("| measurement | scenarios | wall (median) | scenarios/s | peak RSS | notes |");
     println!("| --- | ---: | ---: | ---: | ---: | --- |");
     for r in rows {
