@@ -29,6 +29,7 @@ mod measure;
 #[path = "support/peer.rs"]
 mod peer;
 
+use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -226,15 +227,25 @@ fn engine_rows(project: &Project, n: usize, runs: usize) -> Vec<Row> {
         .iter()
         .map(|r| PolicySlices::new(&r.policies.set, &r.schema.cedar))
         .collect();
+    // Every scenario's entities, built in advance.
+    let entities: Vec<Cow<Entities>> = project
+        .regimes
+        .iter()
+        .flat_map(|r| &r.files)
+        .flat_map(|f| {
+            f.scenarios
+                .iter()
+                .map(|s| s.entities(&f.fixtures).expect("entities build"))
+        })
+        .collect();
     let mut whole: Vec<(&Request, &Entities, &PolicySet)> = Vec::new();
     let mut sliced: Vec<(&Request, &Entities, &PolicySet)> = Vec::new();
+    let mut next = entities.iter();
     for (r, slices) in project.regimes.iter().zip(&slices) {
-        for f in &r.files {
-            for s in &f.scenarios {
-                let entities = s.entities.as_ref().unwrap_or(&f.fixtures);
-                whole.push((&s.request, entities, &r.policies.set));
-                sliced.push((&s.request, entities, slices.for_request(&s.request)));
-            }
+        for s in r.files.iter().flat_map(|f| &f.scenarios) {
+            let e: &Entities = next.next().expect("one per scenario");
+            whole.push((&s.request, e, &r.policies.set));
+            sliced.push((&s.request, e, slices.for_request(&s.request)));
         }
     }
     let authorizer = Authorizer::new();

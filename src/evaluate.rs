@@ -3,7 +3,7 @@
 //! count; then the comparison with the expectation. Each request meets only
 //! the policies whose scope can match it ([`PolicySlices`]).
 
-use cedar_policy::{Authorizer, Decision, PolicySet};
+use cedar_policy::{Authorizer, Decision, Entities, PolicySet};
 use rayon::prelude::*;
 use serde::Serialize;
 
@@ -52,24 +52,20 @@ pub fn evaluate<'a>(project: &'a Project, selection: &Selection) -> Vec<RegimeOu
         .regimes
         .iter()
         .map(|regime| {
-            let selected: Vec<(&LoweredScenario, &cedar_policy::Entities)> = regime
+            let selected: Vec<(&LoweredScenario, &Entities)> = regime
                 .files
                 .iter()
-                .flat_map(|f| {
-                    f.scenarios
-                        .iter()
-                        .map(move |s| (s, s.entities.as_ref().unwrap_or(&f.fixtures)))
-                })
+                .flat_map(|f| f.scenarios.iter().map(move |s| (s, &f.fixtures)))
                 .filter(|(s, _)| selection.scenario(&s.name, &s.requirements))
                 .collect();
             let slices = PolicySlices::new(&regime.policies.set, &regime.schema.cedar);
             selected
                 .par_iter()
-                .map(|(scenario, entities)| {
+                .map(|(scenario, fixtures)| {
                     let policies = slices.for_request(&scenario.request);
                     (
                         *scenario,
-                        run_with(&authorizer, policies, scenario, entities),
+                        run_with(&authorizer, policies, scenario, fixtures),
                     )
                 })
                 .collect()
@@ -77,23 +73,33 @@ pub fn evaluate<'a>(project: &'a Project, selection: &Selection) -> Vec<RegimeOu
         .collect()
 }
 
-/// Evaluates one scenario against its regime (a fresh authorizer each call:
-/// for one-off use such as `explain`).
-pub fn run(
-    regime: &Regime,
-    scenario: &LoweredScenario,
-    entities: &cedar_policy::Entities,
-) -> Outcome {
-    run_with(&Authorizer::new(), &regime.policies.set, scenario, entities)
+/// Evaluates one scenario of its regime against `fixtures` (its file's) and
+/// its own overrides; a fresh authorizer each call, for one-off use such as
+/// `explain`.
+pub fn run(regime: &Regime, scenario: &LoweredScenario, fixtures: &Entities) -> Outcome {
+    run_with(&Authorizer::new(), &regime.policies.set, scenario, fixtures)
 }
 
 fn run_with(
     authorizer: &Authorizer,
     policies: &PolicySet,
     scenario: &LoweredScenario,
-    entities: &cedar_policy::Entities,
+    fixtures: &Entities,
 ) -> Outcome {
-    let response = authorizer.is_authorized(&scenario.request, policies, entities);
+    let entities = match scenario.entities(fixtures) {
+        Ok(entities) => entities,
+        Err(why) => {
+            let error = format!("the scenario's entities could not be combined: {why}");
+            return judge(
+                scenario.expect,
+                scenario.decided_by.as_deref(),
+                Expect::Deny,
+                Vec::new(),
+                vec![error],
+            );
+        }
+    };
+    let response = authorizer.is_authorized(&scenario.request, policies, &entities);
     let decision = match response.decision() {
         Decision::Allow => Expect::Allow,
         Decision::Deny => Expect::Deny,

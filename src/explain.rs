@@ -42,8 +42,7 @@ pub fn explain<'a>(project: &'a Project, pattern: &Matcher) -> Vec<Explanation<'
     for regime in &project.regimes {
         for file in &regime.files {
             for scenario in file.scenarios.iter().filter(|s| pattern.matches(&s.name)) {
-                let entities = scenario.entities.as_ref().unwrap_or(&file.fixtures);
-                out.push(explain_one(regime, scenario, entities));
+                out.push(explain_one(regime, scenario, &file.fixtures));
             }
         }
     }
@@ -53,9 +52,14 @@ pub fn explain<'a>(project: &'a Project, pattern: &Matcher) -> Vec<Explanation<'
 fn explain_one<'a>(
     regime: &'a Regime,
     scenario: &'a LoweredScenario,
-    entities: &Entities,
+    fixtures: &Entities,
 ) -> Explanation<'a> {
-    let outcome = crate::evaluate::run(regime, scenario, entities);
+    let outcome = crate::evaluate::run(regime, scenario, fixtures);
+    // If the overrides cannot be applied, the outcome says so; the entities
+    // shown are then the fixtures.
+    let entities = scenario
+        .entities(fixtures)
+        .unwrap_or(std::borrow::Cow::Borrowed(fixtures));
     let info = |id: &String| regime.policies.info.get(id);
     let deciding: Vec<&PolicyInfo> = outcome.decided_by.iter().filter_map(info).collect();
     let forbid_decided = deciding.iter().any(|p| p.effect == "forbid");
@@ -84,7 +88,7 @@ fn explain_one<'a>(
             .iter()
             .filter_map(|r| regime.catalogue.requirement(r))
             .collect(),
-        entities: involved(scenario, entities),
+        entities: involved(scenario, &entities),
         outcome,
         deciding,
         unapplied_permits,

@@ -4,6 +4,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path as FsPath, PathBuf};
 
+use miette::SourceSpan;
 use rayon::prelude::*;
 
 use crate::catalogue::LoadedCatalogue;
@@ -187,58 +188,68 @@ fn load_regime(
         policies,
     } = definitions(root, files, diags);
 
-    let mut parsed: Vec<(SourceFile, ScenarioFile, YamlIndex)> = Vec::new();
-    let mut all_read = true;
-    for path in &files.scenarios {
-        let Some(file) = read(root, path, diags) else {
-            all_read = false;
-            continue;
-        };
-        match yaml::parse::<ScenarioFile>(&file) {
-            Ok((sf, index)) => parsed.push((file, sf, index)),
-            Err(d) => {
-                all_read = false;
-                diags.push(*d)
-            }
-        }
-    }
-    check_unique_names(&parsed, diags);
-    let names: BTreeSet<&str> = parsed
-        .iter()
-        .flat_map(|(_, sf, _)| &sf.scenarios)
-        .map(|s| s.name.as_str())
-        .collect();
-    let waivers = files
-        .waivers
-        .as_ref()
-        .and_then(|p| read(root, p, diags))
-        .map(|f| waiver::load(&f, catalogue.as_ref(), all_read.then_some(&names), diags))
-        .unwrap_or_default();
-
-    let schema = schema?;
+    // Each scenario file is read, parsed and lowered in one go, in parallel,
+    // so that its YAML trees are dropped as soon as it is lowered.
     let refs = Refs {
         catalogue: catalogue.as_ref(),
         policies: &policies,
         derivations: derivations.as_ref(),
         as_of: options.as_of.as_deref(),
     };
-    let lowered: Vec<(Option<LoweredFile>, Diagnostics)> = parsed
+    let per_file: Vec<(Option<FileNames>, Option<LoweredFile>, Diagnostics)> = files
+        .scenarios
         .par_iter()
-        .map(|(file, parsed, index)| {
+        .map(|path| {
             let mut d = Diagnostics::default();
-            let lowered = lower_file(&schema, file, parsed, index, &refs, &mut d);
-            (lowered, d)
+            let Some(file) = read(root, path, &mut d) else {
+                return (None, None, d);
+            };
+            match yaml::parse::<ScenarioFile>(&file) {
+                Ok((parsed, index)) => {
+                    let names = FileNames::of(&file, &parsed, &index);
+                    let lowered = schema
+                        .as_ref()
+                        .and_then(|s| lower_file(s, &file, &parsed, &index, &refs, &mut d));
+                    (Some(names), lowered, d)
+                }
+                Err(e) => {
+                    d.push(*e);
+                    (None, None, d)
+                }
+            }
         })
         .collect();
+    let all_read = per_file.iter().all(|(names, _, _)| names.is_some());
+    let mut names = Vec::new();
     let mut lowered_files = Vec::new();
-    for (f, d) in lowered {
+    for (n, f, d) in per_file {
         diags.extend(d);
+        names.extend(n);
         lowered_files.extend(f);
     }
+    check_unique_names(&names, diags);
+    let scenario_names: BTreeSet<&str> = names
+        .iter()
+        .flat_map(|f| &f.names)
+        .map(|(name, _, _)| name.as_str())
+        .collect();
+    let waivers = files
+        .waivers
+        .as_ref()
+        .and_then(|p| read(root, p, diags))
+        .map(|f| {
+            waiver::load(
+                &f,
+                catalogue.as_ref(),
+                all_read.then_some(&scenario_names),
+                diags,
+            )
+        })
+        .unwrap_or_default();
     Some(Regime {
         name: files.name.clone(),
         catalogue: catalogue?,
-        schema,
+        schema: schema?,
         policies,
         derivations,
         files: lowered_files,
@@ -272,20 +283,42 @@ impl Regime {
     }
 }
 
-fn check_unique_names(parsed: &[(SourceFile, ScenarioFile, YamlIndex)], diags: &mut Diagnostics) {
+/// The scenario names of one file, where they are written.
+struct FileNames {
+    file: SourceFile,
+    names: Vec<(String, SourceSpan, usize)>,
+}
+
+impl FileNames {
+    fn of(file: &SourceFile, parsed: &ScenarioFile, index: &YamlIndex) -> Self {
+        let names = parsed
+            .scenarios
+            .iter()
+            .enumerate()
+            .map(|(i, sc)| {
+                let span = index.value_span(&Path::root().key("scenarios").index(i).key("name"));
+                (sc.name.clone(), span, file.line_of(span.offset()))
+            })
+            .collect();
+        Self {
+            file: file.clone(),
+            names,
+        }
+    }
+}
+
+fn check_unique_names(files: &[FileNames], diags: &mut Diagnostics) {
     let mut first: BTreeMap<&str, (&str, usize)> = BTreeMap::new();
-    for (file, sf, index) in parsed {
-        for (i, sc) in sf.scenarios.iter().enumerate() {
-            let span = index.value_span(&Path::root().key("scenarios").index(i).key("name"));
-            let line = file.line_of(span.offset());
-            if let Some((other_file, other_line)) = first.get(sc.name.as_str()) {
+    for f in files {
+        for (name, span, line) in &f.names {
+            if let Some((other_file, other_line)) = first.get(name.as_str()) {
                 diags.push(
-                    Diag::new(Code::DuplicateId, format!("two scenarios are named `{}`", sc.name))
-                        .at(file, span, "second use of the name")
+                    Diag::new(Code::DuplicateId, format!("two scenarios are named `{name}`"))
+                        .at(&f.file, *span, "second use of the name")
                         .with_help(format!("the first is in {other_file} line {other_line}; scenario names are unique within a regime")),
                 );
             } else {
-                first.insert(&sc.name, (&file.name, line));
+                first.insert(name, (&f.file.name, *line));
             }
         }
     }

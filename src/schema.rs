@@ -7,9 +7,9 @@
 //! the human syntax are unresolved names; they are resolved here in Cedar's
 //! own order: entity types of the namespace, then common types, then builtins.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
-use cedar_policy::{Schema, SchemaFragment};
+use cedar_policy::{EntityTypeName, Schema, SchemaFragment};
 use serde_json::Value as Json;
 
 use crate::diagnostic::{Code, Diag};
@@ -107,6 +107,9 @@ pub struct RegimeSchema {
     pub entities: BTreeMap<String, EntityDecl>,
     /// Actions by name.
     pub actions: BTreeMap<String, ActionDecl>,
+    /// Cedar's names of the entity types, by qualified name (`ManoVmi::Person`),
+    /// parsed once rather than for every reference.
+    type_names: HashMap<String, EntityTypeName>,
 }
 
 impl RegimeSchema {
@@ -142,6 +145,14 @@ impl RegimeSchema {
     /// The Cedar type name of a short entity type name (`ManoVmi::Person`).
     pub fn qualified(&self, short: &str) -> String {
         format!("{}::{short}", self.namespace)
+    }
+
+    /// Cedar's name of a qualified entity type (`ManoVmi::Person`).
+    pub fn type_name(&self, qualified: &str) -> Result<EntityTypeName, String> {
+        match self.type_names.get(qualified) {
+            Some(t) => Ok(t.clone()),
+            None => qualified.parse().map_err(|e| format!("`{qualified}`: {e}")),
+        }
     }
 
     /// The Cedar uid of an action (`ManoVmi::Action::"view"`).
@@ -220,11 +231,20 @@ impl<'a> Resolver<'a> {
                 },
             );
         }
+        let type_names = entities
+            .keys()
+            .filter_map(|short| {
+                let qualified = format!("{namespace}::{short}");
+                let name = qualified.parse().ok()?;
+                Some((qualified, name))
+            })
+            .collect();
         RegimeSchema {
             namespace,
             cedar,
             entities,
             actions,
+            type_names,
         }
     }
 

@@ -24,6 +24,8 @@ pub struct SourceFile {
     pub path: PathBuf,
     /// The file's text.
     pub text: Arc<str>,
+    /// Byte offsets where lines start, for [`SourceFile::line_of`].
+    line_starts: Arc<[usize]>,
 }
 
 impl SourceFile {
@@ -54,20 +56,29 @@ impl SourceFile {
             .with_help("save the file as UTF-8")
             .boxed()
         })?;
-        Ok(Self {
-            name,
-            path: path.to_path_buf(),
-            text: text.into(),
-        })
+        Ok(Self::new(name, path.to_path_buf(), text.into()))
     }
 
     /// Builds a source from text in memory (tests, generated inputs).
     pub fn from_text(name: impl Into<String>, text: impl Into<Arc<str>>) -> Self {
         let name = name.into();
+        Self::new(name.clone(), PathBuf::from(name), text.into())
+    }
+
+    fn new(name: String, path: PathBuf, text: Arc<str>) -> Self {
+        let line_starts = std::iter::once(0)
+            .chain(
+                text.bytes()
+                    .enumerate()
+                    .filter(|(_, b)| *b == b'\n')
+                    .map(|(i, _)| i + 1),
+            )
+            .collect();
         Self {
-            path: PathBuf::from(&name),
             name,
-            text: text.into(),
+            path,
+            text,
+            line_starts,
         }
     }
 
@@ -78,12 +89,10 @@ impl SourceFile {
 
     /// 1-based line of a byte offset.
     pub fn line_of(&self, offset: usize) -> usize {
+        // The number of line starts at or before the offset (a newline at
+        // `offset` itself still belongs to the line it ends).
         let end = offset.min(self.text.len());
-        self.text.as_bytes()[..end]
-            .iter()
-            .filter(|b| **b == b'\n')
-            .count()
-            + 1
+        self.line_starts.partition_point(|&start| start <= end)
     }
 }
 
@@ -117,6 +126,17 @@ mod tests {
         assert_eq!(f.line_of(2), 2);
         assert_eq!(f.line_of(4), 3);
         assert_eq!(f.line_of(99), 3);
+    }
+
+    #[test]
+    fn a_newline_belongs_to_the_line_it_ends() {
+        let f = SourceFile::from_text("a.yaml", "ab\n\ncd\n");
+        assert_eq!(f.line_of(2), 1);
+        assert_eq!(f.line_of(3), 2);
+        assert_eq!(f.line_of(4), 3);
+        // After the last newline is the (empty) line that follows it.
+        assert_eq!(f.line_of(7), 4);
+        assert_eq!(SourceFile::from_text("e", "").line_of(0), 1);
     }
 
     #[test]

@@ -79,10 +79,12 @@ pub fn convert(
         copy_schema(&project.root.join("policies").join(&regime.name), &schema)?;
         // Fixtures files, one per lowered file, by the file's display name.
         let mut fixture_file = std::collections::HashMap::new();
+        let mut fixtures_of = std::collections::HashMap::new();
         for (i, f) in regime.files.iter().enumerate() {
             let name = format!("entities/{i:05}.json");
             write_json(&dir.join(&name), &entities_json(&f.fixtures)?)?;
             fixture_file.insert(f.file.as_str(), name);
+            fixtures_of.insert(f.file.as_str(), &f.fixtures);
         }
         let mut tests: Vec<Json> = Vec::new();
         let flush = |tests: &mut Vec<Json>, suite: &mut PeerSuite| -> Result<(), String> {
@@ -101,9 +103,11 @@ pub fn convert(
         };
         for (scenario, outcome) in outs {
             let request = request_json(scenario)?;
-            let entities = match &scenario.entities {
-                Some(own) => entities_json(own)?,
-                None => Json::String(fixture_file[scenario.file.as_str()].clone()),
+            let entities = if scenario.overrides.is_empty() {
+                Json::String(fixture_file[scenario.file.as_str()].clone())
+            } else {
+                let fixtures = fixtures_of[scenario.file.as_str()];
+                entities_json(&*scenario.entities(fixtures)?)?
             };
             let decision = outcome.decision.to_string();
             if seen % every == 0 && suite.calls.len() < sample {

@@ -1,14 +1,17 @@
 //! Lowering: a scenario file, interpreted through the regime's schema, becomes
 //! Cedar entities (the fixtures, built once per file) and one Cedar request per
-//! scenario (with its own entities only when it overrides some).
+//! scenario (with the entities it adds or changes, applied to the fixtures only
+//! when it is evaluated).
 //!
 //! Every check that Cedar would make silently or without a position (an id
 //! that does not exist, a context value of the wrong type, a misspelled
 //! attribute) is made here first, so that the diagnostic points at the YAML.
 
+mod cedar;
 mod entities;
 mod value;
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use cedar_policy::{Context, Entities, Entity, EntityUid, Request};
@@ -56,8 +59,10 @@ pub struct LoweredScenario {
     pub requirements: Vec<String>,
     /// The Cedar request.
     pub request: Request,
-    /// Its own entities, when it overrides the fixtures.
-    pub entities: Option<Entities>,
+    /// The entities it adds or changes (checked against the schema), applied
+    /// to its file's fixtures only when it is evaluated: see
+    /// [`LoweredScenario::entities`].
+    pub overrides: Vec<Entity>,
     /// The expected decision.
     pub expect: Expect,
     /// The policies expected to decide, sorted, if pinned.
@@ -68,6 +73,22 @@ pub struct LoweredScenario {
     pub summary: RequestSummary,
     /// The context as Cedar received it (for `explain`).
     pub context: serde_json::Map<String, Json>,
+}
+
+impl LoweredScenario {
+    /// The entities its request is evaluated against: its file's `fixtures`,
+    /// with its overrides applied. Built on demand and dropped after use, so
+    /// that a large suite does not keep a copy of the fixtures per scenario.
+    pub fn entities<'a>(&self, fixtures: &'a Entities) -> Result<Cow<'a, Entities>, String> {
+        if self.overrides.is_empty() {
+            return Ok(Cow::Borrowed(fixtures));
+        }
+        fixtures
+            .clone()
+            .upsert_entities(self.overrides.iter().cloned(), None)
+            .map(Cow::Owned)
+            .map_err(|e| e.to_string())
+    }
 }
 
 /// The request in the words of the case file.
@@ -133,30 +154,42 @@ pub fn lower_file(
         diags.push(cycle_diag(&ctx, &fixture_specs, &cycle));
         return None;
     }
-    let fixtures =
-        match Entities::from_json_value(Json::Array(fixture_json.clone()), Some(&schema.cedar)) {
-            Ok(e) => e,
-            Err(e) => {
-                let d = Diag::from_foreign(Code::CedarEntity, &e, None);
-                // Cedar names the entity (`Ns::Type::"id"`) but not where it is written.
-                let named = fixture_specs.iter().find(|s| {
-                    d.message
-                        .contains(&format!("{}::\"{}\"", schema.qualified(&s.r.ty), s.r.id))
-                });
-                let d = match named {
-                    Some(spec) => Diag::new(Code::CedarEntity, d.message).at(
-                        file,
-                        index.key_span(&spec.path),
-                        "this entity",
-                    ),
-                    None => d.in_file(file),
-                };
-                diags.push(d.with_help(
-                "Cedar rejected the fixtures; check the entities named above against the schema",
-            ));
+    let mut fixture_entities = Vec::with_capacity(fixture_json.len());
+    for (spec, json) in fixture_specs.iter().zip(&fixture_json) {
+        match cedar::entity(schema, json) {
+            Ok(e) => fixture_entities.push(e),
+            Err(why) => {
+                let d = Diag::new(Code::CedarEntity, why).at(
+                    file,
+                    index.key_span(&spec.path),
+                    "this entity",
+                );
+                diags.push(rejected_fixtures(d));
                 return None;
             }
-        };
+        }
+    }
+    let fixtures = match Entities::from_entities(fixture_entities, Some(&schema.cedar)) {
+        Ok(e) => e,
+        Err(e) => {
+            let d = Diag::from_foreign(Code::CedarEntity, &e, None);
+            // Cedar names the entity (`Ns::Type::"id"`) but not where it is written.
+            let named = fixture_specs.iter().find(|s| {
+                d.message
+                    .contains(&format!("{}::\"{}\"", schema.qualified(&s.r.ty), s.r.id))
+            });
+            let d = match named {
+                Some(spec) => Diag::new(Code::CedarEntity, d.message).at(
+                    file,
+                    index.key_span(&spec.path),
+                    "this entity",
+                ),
+                None => d.in_file(file),
+            };
+            diags.push(rejected_fixtures(d));
+            return None;
+        }
+    };
     let by_ref: BTreeMap<Ref, EntitySpec> = fixture_specs
         .iter()
         .cloned()
@@ -170,7 +203,6 @@ pub fn lower_file(
             fixture_json: &fixture_json,
             fixture_specs: &fixture_specs,
             refs,
-            fixtures: &fixtures,
             by_ref: &by_ref,
             known: &known,
             path,
@@ -185,6 +217,10 @@ pub fn lower_file(
         fixtures,
         scenarios,
     })
+}
+
+fn rejected_fixtures(d: Diag) -> Diag {
+    d.with_help("Cedar rejected the fixtures; check the entities named above against the schema")
 }
 
 /// A diagnostic for a cycle of `in` edges, at the first entity of the cycle.
@@ -218,7 +254,6 @@ struct ScenarioLowering<'a> {
     fixture_json: &'a [Json],
     fixture_specs: &'a [EntitySpec],
     refs: &'a Refs<'a>,
-    fixtures: &'a Entities,
     by_ref: &'a BTreeMap<Ref, EntitySpec>,
     known: &'a Known,
     path: Path,
@@ -243,12 +278,16 @@ impl ScenarioLowering<'_> {
         if let Some(d) = diags.into_sorted().into_iter().next() {
             return Err(Box::new(d));
         }
-        let mut known = self.known.clone();
+        // Most scenarios add no entity: share the file's list of them.
+        let mut known = Cow::Borrowed(self.known);
         for s in &overrides {
-            known
-                .entry(s.r.ty.clone())
-                .or_default()
-                .insert(s.r.id.clone());
+            if !known.get(&s.r.ty).is_some_and(|ids| ids.contains(&s.r.id)) {
+                known
+                    .to_mut()
+                    .entry(s.r.ty.clone())
+                    .or_default()
+                    .insert(s.r.id.clone());
+            }
         }
         let touched = entities::merge(self.by_ref, overrides);
 
@@ -319,34 +358,32 @@ impl ScenarioLowering<'_> {
             &known,
         )?;
 
-        let entities = if touched.is_empty() {
-            None
-        } else {
-            let mut built = Vec::new();
-            let mut touched_json = Vec::new();
-            for spec in &touched {
-                touched_json.push(entities::lower(ctx, spec, &known)?);
-            }
-            self.check_cycles(&touched, &touched_json)?;
-            for (spec, json) in touched.iter().zip(touched_json) {
-                let entity = Entity::from_json_value(json, Some(&ctx.schema.cedar))
-                    .map_err(|e| self.cedar_error(&e, &spec.path))?;
-                built.push(entity);
-            }
-            Some(
-                self.fixtures
-                    .clone()
-                    .upsert_entities(built, Some(&ctx.schema.cedar))
-                    .map_err(|e| self.cedar_error(&e, &self.path.key("entities")))?,
-            )
-        };
+        let mut touched_json = Vec::with_capacity(touched.len());
+        for spec in &touched {
+            touched_json.push(entities::lower(ctx, spec, &known)?);
+        }
+        self.check_cycles(&touched, &touched_json)?;
+        let mut overrides = Vec::with_capacity(touched.len());
+        for (spec, json) in touched.iter().zip(&touched_json) {
+            let entity = cedar::entity(ctx.schema, json)
+                .map_err(|why| self.cedar_message(why, None, &spec.path))?;
+            overrides.push(entity);
+        }
+        if !overrides.is_empty() {
+            // Checked against the schema here, where a problem can point at
+            // the YAML; applied to the fixtures when evaluated.
+            Entities::from_entities(overrides.iter().cloned(), Some(&ctx.schema.cedar))
+                .map_err(|e| self.cedar_error(&e, &self.path.key("entities")))?;
+        }
 
         let action_uid = ctx.schema.action_uid(action_name);
-        let context = Context::from_json_value(
-            Json::Object(context_json.clone()),
-            Some((&ctx.schema.cedar, &action_uid)),
-        )
-        .map_err(|e| self.cedar_error(&e, &self.path.key("context")))?;
+        // Cedar checks the context against the schema in `Request::new`.
+        let context = cedar::record_fields(ctx.schema, &context_json)
+            .map_err(|why| self.cedar_message(why, None, &self.path.key("context")))
+            .and_then(|pairs| {
+                Context::from_pairs(pairs)
+                    .map_err(|e| self.cedar_error(&e, &self.path.key("context")))
+            })?;
         let request = Request::new(
             self.uid(&principal),
             action_uid,
@@ -361,7 +398,7 @@ impl ScenarioLowering<'_> {
             line,
             requirements,
             request,
-            entities,
+            overrides,
             expect: sc.expect,
             decided_by,
             situation: sc
@@ -559,21 +596,24 @@ impl ScenarioLowering<'_> {
         let ty = self
             .ctx
             .schema
-            .qualified(&r.ty)
-            .parse()
+            .type_name(&self.ctx.schema.qualified(&r.ty))
             .expect("types come from the parsed schema");
         EntityUid::from_type_name_and_id(ty, cedar_policy::EntityId::new(&r.id))
     }
 
     fn cedar_error(&self, err: &dyn miette::Diagnostic, path: &Path) -> Box<Diag> {
         let d = Diag::from_foreign(Code::CedarEntity, err, None);
-        Diag::new(Code::CedarEntity, d.message)
+        self.cedar_message(d.message, d.help, path)
+    }
+
+    fn cedar_message(&self, message: String, help: Option<String>, path: &Path) -> Box<Diag> {
+        Diag::new(Code::CedarEntity, message)
             .at(
                 self.ctx.file,
                 self.ctx.index.key_span(path),
                 "while building this",
             )
-            .with_help_opt(d.help)
+            .with_help_opt(help)
             .boxed()
     }
 }
