@@ -9,7 +9,7 @@ use serde::Serialize;
 
 use crate::filter::Selection;
 use crate::load::{Project, Regime};
-use crate::lower::LoweredScenario;
+use crate::lower::{LoweredFile, LoweredScenario, ScenarioInfo};
 use crate::scenario::Expect;
 use crate::slice::PolicySlices;
 
@@ -42,11 +42,18 @@ pub enum Status {
     Error,
 }
 
-/// The selected scenarios of a regime, with their outcomes, in file order.
-pub type RegimeOutcomes<'a> = Vec<(&'a LoweredScenario, Outcome)>;
+/// The selected scenarios of a regime, with their outcomes, in file order:
+/// what a report is built from.
+pub type RegimeOutcomes = Vec<(ScenarioInfo, Outcome)>;
 
-/// Evaluates the selected scenarios of every regime.
-pub fn evaluate<'a>(project: &'a Project, selection: &Selection) -> Vec<RegimeOutcomes<'a>> {
+/// The selected scenarios of a loaded regime, with their outcomes, in file
+/// order.
+pub type LoadedOutcomes<'a> = Vec<(&'a LoweredScenario, Outcome)>;
+
+/// Evaluates the selected scenarios of every regime of a loaded project, in
+/// parallel. (`check` evaluates each file as soon as it is lowered instead:
+/// see [`crate::load::load_evaluated`].)
+pub fn evaluate<'a>(project: &'a Project, selection: &Selection) -> Vec<LoadedOutcomes<'a>> {
     let authorizer = Authorizer::new();
     project
         .regimes
@@ -56,7 +63,7 @@ pub fn evaluate<'a>(project: &'a Project, selection: &Selection) -> Vec<RegimeOu
                 .files
                 .iter()
                 .flat_map(|f| f.scenarios.iter().map(move |s| (s, &f.fixtures)))
-                .filter(|(s, _)| selection.scenario(&s.name, &s.requirements))
+                .filter(|(s, _)| selection.scenario(&s.info.name, &s.info.requirements))
                 .collect();
             let slices = PolicySlices::new(&regime.policies.set, &regime.schema.cedar);
             selected
@@ -69,6 +76,31 @@ pub fn evaluate<'a>(project: &'a Project, selection: &Selection) -> Vec<RegimeOu
                     )
                 })
                 .collect()
+        })
+        .collect()
+}
+
+/// Evaluates the selected scenarios of one lowered file against the policies
+/// of its regime, keeping only what the report needs: the requests and
+/// entities are dropped with the file.
+pub fn evaluate_file(
+    authorizer: &Authorizer,
+    slices: &PolicySlices,
+    file: LoweredFile,
+    selection: &Selection,
+) -> RegimeOutcomes {
+    let LoweredFile {
+        fixtures,
+        scenarios,
+        ..
+    } = file;
+    scenarios
+        .into_iter()
+        .filter(|s| selection.scenario(&s.info.name, &s.info.requirements))
+        .map(|s| {
+            let policies = slices.for_request(&s.request);
+            let outcome = run_with(authorizer, policies, &s, &fixtures);
+            (s.info, outcome)
         })
         .collect()
 }
@@ -91,8 +123,8 @@ fn run_with(
         Err(why) => {
             let error = format!("the scenario's entities could not be combined: {why}");
             return judge(
-                scenario.expect,
-                scenario.decided_by.as_deref(),
+                scenario.info.expect,
+                scenario.info.decided_by.as_deref(),
                 Expect::Deny,
                 Vec::new(),
                 vec![error],
@@ -117,8 +149,8 @@ fn run_with(
         .collect();
     errors.sort();
     judge(
-        scenario.expect,
-        scenario.decided_by.as_deref(),
+        scenario.info.expect,
+        scenario.info.decided_by.as_deref(),
         decision,
         decided_by,
         errors,

@@ -41,7 +41,11 @@ pub fn explain<'a>(project: &'a Project, pattern: &Matcher) -> Vec<Explanation<'
     let mut out = Vec::new();
     for regime in &project.regimes {
         for file in &regime.files {
-            for scenario in file.scenarios.iter().filter(|s| pattern.matches(&s.name)) {
+            for scenario in file
+                .scenarios
+                .iter()
+                .filter(|s| pattern.matches(&s.info.name))
+            {
                 out.push(explain_one(regime, scenario, &file.fixtures));
             }
         }
@@ -84,6 +88,7 @@ fn explain_one<'a>(
         regime,
         scenario,
         requirements: scenario
+            .info
             .requirements
             .iter()
             .filter_map(|r| regime.catalogue.requirement(r))
@@ -235,7 +240,7 @@ pub fn render(explanations: &[Explanation<'_>]) -> String {
 }
 
 fn render_one(out: &mut String, e: &Explanation<'_>) {
-    let s = e.scenario;
+    let s = &e.scenario.info;
     let _ = writeln!(out, "Scenario: {}", s.name);
     let _ = writeln!(
         out,
@@ -258,7 +263,8 @@ fn render_one(out: &mut String, e: &Explanation<'_>) {
     if let Some(at) = &s.summary.at {
         let _ = writeln!(out, "  when:  {at}");
     }
-    for (k, v) in s
+    for (k, v) in e
+        .scenario
         .context
         .iter()
         .filter(|(k, _)| k.as_str() != crate::lower::NOW)

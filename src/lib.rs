@@ -124,11 +124,10 @@ impl RunOptions {
 /// Loads, validates, evaluates and reports: the whole job, as a function.
 pub fn run(root: &Path, options: &RunOptions) -> Result<Report, Vec<Diag>> {
     let resolved = options.resolve()?;
-    let project = load::load(root, &resolved.load)?;
-    let outcomes = evaluate::evaluate(&project, &resolved.selection);
+    let (project, outcomes) = load::load_evaluated(root, &resolved.load, &resolved.selection)?;
     Ok(Report::build(
         &project,
-        &outcomes,
+        outcomes,
         &resolved.selection,
         resolved.today,
     ))

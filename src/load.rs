@@ -4,6 +4,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path as FsPath, PathBuf};
 
+use cedar_policy::Authorizer;
 use miette::SourceSpan;
 use rayon::prelude::*;
 
@@ -11,11 +12,13 @@ use crate::catalogue::LoadedCatalogue;
 use crate::derive::Derivations;
 use crate::diagnostic::{Code, Diag, Diagnostics};
 use crate::discover::{discover, RegimeFiles};
-use crate::filter::Matcher;
+use crate::evaluate::{evaluate_file, RegimeOutcomes};
+use crate::filter::{Matcher, Selection};
 use crate::lower::{lower_file, LoweredFile, Refs};
 use crate::policies::RegimePolicies;
 use crate::scenario::ScenarioFile;
 use crate::schema::RegimeSchema;
+use crate::slice::PolicySlices;
 use crate::source::SourceFile;
 use crate::waiver::{self, Waiver};
 use crate::yaml::{self, Path, YamlIndex};
@@ -42,7 +45,8 @@ pub struct Regime {
     pub policies: RegimePolicies,
     /// Its derived dates, if it declares any.
     pub derivations: Option<Derivations>,
-    /// Its scenario files, lowered, in path order.
+    /// Its scenario files, lowered, in path order (none when loaded by
+    /// [`load_evaluated`], which evaluates and drops each one).
     pub files: Vec<LoweredFile>,
     /// Its waivers, in file order.
     pub waivers: Vec<Waiver>,
@@ -59,6 +63,36 @@ pub struct LoadOptions {
 
 /// Loads every regime under `root`; on any problem, returns all of them.
 pub fn load(root: &FsPath, options: &LoadOptions) -> Result<Project, Vec<Diag>> {
+    load_then(root, options, Then::Keep).map(|(project, _)| project)
+}
+
+/// Loads every regime under `root` and evaluates the scenarios `selection`
+/// picks, each case file as soon as it is lowered, keeping only what the
+/// report needs: memory stays proportional to the results, not to the
+/// requests and entities. The regimes come back with no lowered `files`. As
+/// with [`load`], any problem means no outcomes: every problem is returned.
+pub fn load_evaluated(
+    root: &FsPath,
+    options: &LoadOptions,
+    selection: &Selection,
+) -> Result<(Project, Vec<RegimeOutcomes>), Vec<Diag>> {
+    load_then(root, options, Then::Evaluate(selection))
+}
+
+/// What becomes of a case file once it is lowered.
+#[derive(Clone, Copy)]
+enum Then<'a> {
+    /// Kept in the project.
+    Keep,
+    /// Evaluated at once, and dropped.
+    Evaluate(&'a Selection),
+}
+
+fn load_then(
+    root: &FsPath,
+    options: &LoadOptions,
+    then: Then<'_>,
+) -> Result<(Project, Vec<RegimeOutcomes>), Vec<Diag>> {
     let mut diags = Diagnostics::default();
     let found = discover(root, &mut diags);
     let selected: Vec<RegimeFiles> = found
@@ -73,24 +107,29 @@ pub fn load(root: &FsPath, options: &LoadOptions) -> Result<Project, Vec<Diag>> 
                 .with_help("run `lexgate check` without --regime to see every regime"),
         );
     }
-    let regimes: Vec<(Option<Regime>, Diagnostics)> = selected
+    let regimes: Vec<(Option<(Regime, RegimeOutcomes)>, Diagnostics)> = selected
         .par_iter()
         .map(|files| {
             let mut d = Diagnostics::default();
-            let regime = load_regime(root, files, options, &mut d);
+            let regime = load_regime(root, files, options, then, &mut d);
             (regime, d)
         })
         .collect();
     let mut loaded = Vec::new();
+    let mut outcomes = Vec::new();
     for (regime, d) in regimes {
         diags.extend(d);
-        loaded.extend(regime);
+        if let Some((regime, outs)) = regime {
+            loaded.push(regime);
+            outcomes.push(outs);
+        }
     }
     if diags.is_empty() {
-        Ok(Project {
+        let project = Project {
             root: root.to_path_buf(),
             regimes: loaded,
-        })
+        };
+        Ok((project, outcomes))
     } else {
         Err(diags.into_sorted())
     }
@@ -179,8 +218,9 @@ fn load_regime(
     root: &FsPath,
     files: &RegimeFiles,
     options: &LoadOptions,
+    then: Then<'_>,
     diags: &mut Diagnostics,
-) -> Option<Regime> {
+) -> Option<(Regime, RegimeOutcomes)> {
     let Definitions {
         catalogue,
         schema,
@@ -196,7 +236,15 @@ fn load_regime(
         derivations: derivations.as_ref(),
         as_of: options.as_of.as_deref(),
     };
-    let per_file: Vec<(Option<FileNames>, Option<LoweredFile>, Diagnostics)> = files
+    let evaluator = match (then, &schema) {
+        (Then::Evaluate(selection), Some(schema)) => Some((
+            Authorizer::new(),
+            PolicySlices::new(&policies.set, &schema.cedar),
+            selection,
+        )),
+        _ => None,
+    };
+    let per_file: Vec<(Option<FileNames>, Option<Lowered>, Diagnostics)> = files
         .scenarios
         .par_iter()
         .map(|path| {
@@ -209,7 +257,13 @@ fn load_regime(
                     let names = FileNames::of(&file, &parsed, &index);
                     let lowered = schema
                         .as_ref()
-                        .and_then(|s| lower_file(s, &file, &parsed, &index, &refs, &mut d));
+                        .and_then(|s| lower_file(s, &file, &parsed, &index, &refs, &mut d))
+                        .map(|lowered| match &evaluator {
+                            Some((authorizer, slices, selection)) => Lowered::Evaluated(
+                                evaluate_file(authorizer, slices, lowered, selection),
+                            ),
+                            None => Lowered::Kept(lowered),
+                        });
                     (Some(names), lowered, d)
                 }
                 Err(e) => {
@@ -222,10 +276,15 @@ fn load_regime(
     let all_read = per_file.iter().all(|(names, _, _)| names.is_some());
     let mut names = Vec::new();
     let mut lowered_files = Vec::new();
+    let mut outcomes = Vec::new();
     for (n, f, d) in per_file {
         diags.extend(d);
         names.extend(n);
-        lowered_files.extend(f);
+        match f {
+            Some(Lowered::Kept(file)) => lowered_files.push(file),
+            Some(Lowered::Evaluated(outs)) => outcomes.extend(outs),
+            None => {}
+        }
     }
     check_unique_names(&names, diags);
     let scenario_names: BTreeSet<&str> = names
@@ -246,7 +305,8 @@ fn load_regime(
             )
         })
         .unwrap_or_default();
-    Some(Regime {
+    drop(evaluator);
+    let regime = Regime {
         name: files.name.clone(),
         catalogue: catalogue?,
         schema: schema?,
@@ -254,7 +314,14 @@ fn load_regime(
         derivations,
         files: lowered_files,
         waivers,
-    })
+    };
+    Some((regime, outcomes))
+}
+
+/// A lowered case file, kept or already evaluated.
+enum Lowered {
+    Kept(LoweredFile),
+    Evaluated(RegimeOutcomes),
 }
 
 impl Regime {

@@ -308,7 +308,7 @@ fn settle_expectations(out: &Path, drafts: &mut [Draft]) -> Result<usize, String
     let mut decided = HashMap::new();
     for (regime, outs) in project.regimes.iter().zip(&outcomes) {
         for (scenario, outcome) in outs {
-            decided.insert((regime.name.as_str(), scenario.name.as_str()), outcome);
+            decided.insert((regime.name.as_str(), scenario.info.name.as_str()), outcome);
         }
     }
     let mut dropped = 0;

@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::{json, Value as Json};
 
-use lexgate::evaluate::RegimeOutcomes;
+use lexgate::evaluate::LoadedOutcomes;
 use lexgate::load::Project;
 use lexgate::lower::LoweredScenario;
 use lexgate::scenario::Expect;
@@ -60,7 +60,7 @@ pub struct PeerSuite {
 /// results) into `out`.
 pub fn convert(
     project: &Project,
-    outcomes: &[RegimeOutcomes<'_>],
+    outcomes: &[LoadedOutcomes<'_>],
     out: &Path,
     chunk: usize,
     sample: usize,
@@ -104,9 +104,9 @@ pub fn convert(
         for (scenario, outcome) in outs {
             let request = request_json(scenario)?;
             let entities = if scenario.overrides.is_empty() {
-                Json::String(fixture_file[scenario.file.as_str()].clone())
+                Json::String(fixture_file[scenario.info.file.as_str()].clone())
             } else {
-                let fixtures = fixtures_of[scenario.file.as_str()];
+                let fixtures = fixtures_of[scenario.info.file.as_str()];
                 entities_json(&*scenario.entities(fixtures)?)?
             };
             let decision = outcome.decision.to_string();
@@ -132,7 +132,7 @@ pub fn convert(
             }
             seen += 1;
             tests.push(json!({
-                "name": scenario.name,
+                "name": scenario.info.name,
                 "request": request,
                 "entities": entities,
                 "decision": decision,

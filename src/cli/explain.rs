@@ -41,7 +41,7 @@ pub fn run(global: &GlobalArgs, args: &ExplainArgs, term: &Terminal) -> Exit {
             .iter()
             .flat_map(|r| &r.files)
             .flat_map(|f| &f.scenarios)
-            .map(|s| s.name.as_str());
+            .map(|s| s.info.name.as_str());
         let diag = Diag::new(
             Code::Usage,
             format!("no scenario is named like `{}`", args.scenario),

@@ -46,9 +46,10 @@ pub struct LoweredFile {
     pub scenarios: Vec<LoweredScenario>,
 }
 
-/// One scenario, ready for the authorizer.
+/// What a scenario says, apart from its Cedar request: all that a report
+/// needs once the scenario has been evaluated.
 #[derive(Debug, Clone)]
-pub struct LoweredScenario {
+pub struct ScenarioInfo {
     /// Its name.
     pub name: String,
     /// The file it is in.
@@ -57,12 +58,6 @@ pub struct LoweredScenario {
     pub line: usize,
     /// The requirement ids it exercises.
     pub requirements: Vec<String>,
-    /// The Cedar request.
-    pub request: Request,
-    /// The entities it adds or changes (checked against the schema), applied
-    /// to its file's fixtures only when it is evaluated: see
-    /// [`LoweredScenario::entities`].
-    pub overrides: Vec<Entity>,
     /// The expected decision.
     pub expect: Expect,
     /// The policies expected to decide, sorted, if pinned.
@@ -71,6 +66,19 @@ pub struct LoweredScenario {
     pub situation: Option<String>,
     /// Readable request: principal, action, resource, moment.
     pub summary: RequestSummary,
+}
+
+/// One scenario, ready for the authorizer.
+#[derive(Debug, Clone)]
+pub struct LoweredScenario {
+    /// What it says.
+    pub info: ScenarioInfo,
+    /// The Cedar request.
+    pub request: Request,
+    /// The entities it adds or changes (checked against the schema), applied
+    /// to its file's fixtures only when it is evaluated: see
+    /// [`LoweredScenario::entities`].
+    pub overrides: Vec<Entity>,
     /// The context as Cedar received it (for `explain`).
     pub context: serde_json::Map<String, Json>,
 }
@@ -393,24 +401,26 @@ impl ScenarioLowering<'_> {
         )
         .map_err(|e| self.cedar_error(&e, &self.path.key("name")))?;
         Ok(LoweredScenario {
-            name: sc.name.clone(),
-            file: ctx.file.name.clone(),
-            line,
-            requirements,
+            info: ScenarioInfo {
+                name: sc.name.clone(),
+                file: ctx.file.name.clone(),
+                line,
+                requirements,
+                expect: sc.expect,
+                decided_by,
+                situation: sc
+                    .situation
+                    .clone()
+                    .or_else(|| file_situation.map(str::to_string)),
+                summary: RequestSummary {
+                    principal: format!("{}::{}", principal.ty, principal.id),
+                    action: action_name.to_string(),
+                    resource: format!("{}::{}", resource.ty, resource.id),
+                    at: at.map(|(v, _)| value::datetime(&v).unwrap_or(v)),
+                },
+            },
             request,
             overrides,
-            expect: sc.expect,
-            decided_by,
-            situation: sc
-                .situation
-                .clone()
-                .or_else(|| file_situation.map(str::to_string)),
-            summary: RequestSummary {
-                principal: format!("{}::{}", principal.ty, principal.id),
-                action: action_name.to_string(),
-                resource: format!("{}::{}", resource.ty, resource.id),
-                at: at.map(|(v, _)| value::datetime(&v).unwrap_or(v)),
-            },
             context: context_json,
         })
     }

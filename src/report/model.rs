@@ -3,7 +3,7 @@
 //! same input: no timestamps, no absolute paths, no line numbers in what is
 //! serialised (a line added above a scenario must not look like a legal change).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use jiff::civil::Date;
 
@@ -238,7 +238,7 @@ fn percent(part: usize, whole: usize) -> f64 {
 fn coverage(
     groups: &[GroupReport],
     policies: &BTreeMap<String, PolicyInfo>,
-    outcomes: &RegimeOutcomes<'_>,
+    deciding: &BTreeSet<String>,
 ) -> CoverageSummary {
     let mut c = CoverageSummary {
         policies: policies.len(),
@@ -253,11 +253,9 @@ fn coverage(
             (false, false) => c.untested.push(r.id.clone()),
         }
     }
-    let deciding: std::collections::BTreeSet<&String> =
-        outcomes.iter().flat_map(|(_, o)| &o.decided_by).collect();
     c.never_deciding = policies
         .keys()
-        .filter(|id| !deciding.contains(id))
+        .filter(|id| !deciding.contains(*id))
         .cloned()
         .collect();
     c
@@ -381,7 +379,7 @@ impl Report {
     /// against `today`.
     pub fn build(
         project: &Project,
-        outcomes: &[RegimeOutcomes<'_>],
+        outcomes: Vec<RegimeOutcomes>,
         selection: &Selection,
         today: Date,
     ) -> Self {
@@ -426,10 +424,14 @@ impl Report {
 
 fn regime_report(
     regime: &Regime,
-    outcomes: &RegimeOutcomes<'_>,
+    outcomes: RegimeOutcomes,
     selection: &Selection,
     today: Date,
 ) -> RegimeReport {
+    let deciding: BTreeSet<String> = outcomes
+        .iter()
+        .flat_map(|(_, o)| o.decided_by.iter().cloned())
+        .collect();
     let cat = &regime.catalogue.catalogue;
     let holds = |target: &Target| {
         regime
@@ -437,9 +439,9 @@ fn regime_report(
             .iter()
             .any(|w| &w.target == target && !w.expired(today))
     };
-    let mut by_requirement: BTreeMap<&str, Vec<ScenarioReport>> = BTreeMap::new();
+    let mut by_requirement: BTreeMap<String, Vec<ScenarioReport>> = BTreeMap::new();
     let mut totals = Totals::default();
-    for (scenario, outcome) in outcomes {
+    for (mut scenario, outcome) in outcomes {
         let waived = outcome.status != Status::Pass
             && (holds(&Target::Scenario(scenario.name.clone()))
                 || scenario
@@ -447,21 +449,27 @@ fn regime_report(
                     .iter()
                     .all(|r| holds(&Target::Requirement(r.clone()))));
         totals.scenarios.add(outcome.status, waived);
-        for req in &scenario.requirements {
-            by_requirement
-                .entry(req.as_str())
-                .or_default()
-                .push(ScenarioReport {
-                    name: scenario.name.clone(),
-                    file: scenario.file.clone(),
-                    line: scenario.line,
-                    situation: scenario.situation.clone(),
-                    request: scenario.summary.clone(),
-                    expect: scenario.expect,
-                    expect_decided_by: scenario.decided_by.clone(),
-                    outcome: outcome.clone(),
-                    waived,
-                });
+        let requirements = std::mem::take(&mut scenario.requirements);
+        let report = ScenarioReport {
+            name: scenario.name,
+            file: scenario.file,
+            line: scenario.line,
+            situation: scenario.situation,
+            request: scenario.summary,
+            expect: scenario.expect,
+            expect_decided_by: scenario.decided_by,
+            outcome,
+            waived,
+        };
+        // One copy per requirement it exercises (nearly always one).
+        if let Some((last, others)) = requirements.split_last() {
+            for req in others {
+                by_requirement
+                    .entry(req.clone())
+                    .or_default()
+                    .push(report.clone());
+            }
+            by_requirement.entry(last.clone()).or_default().push(report);
         }
     }
     let groups: Vec<GroupReport> = cat
@@ -531,7 +539,7 @@ fn regime_report(
     } else {
         Vec::new()
     };
-    let coverage = coverage(&groups, &regime.policies.info, outcomes);
+    let coverage = coverage(&groups, &regime.policies.info, &deciding);
     let waivers = regime
         .waivers
         .iter()
