@@ -115,13 +115,16 @@ pub struct RegimeSchema {
 impl RegimeSchema {
     /// Parses a `.cedarschema` file.
     pub fn parse(file: &SourceFile) -> Result<Self, Box<Diag>> {
-        let (cedar, _warnings) = Schema::from_cedarschema_str(&file.text)
+        // Parsed once: Cedar's parser is the costly part of loading a regime.
+        let (fragment, _warnings) = SchemaFragment::from_cedarschema_str(&file.text)
             .map_err(|e| Diag::from_foreign(Code::SchemaError, &e, Some(file)).boxed())?;
-        let (fragment, _) = SchemaFragment::from_cedarschema_str(&file.text)
+        let json_text = fragment
+            .to_json_string()
             .map_err(|e| Diag::from_foreign(Code::SchemaError, &e, Some(file)).boxed())?;
-        let json = fragment
-            .to_json_value()
+        let cedar = Schema::from_schema_fragments([fragment])
             .map_err(|e| Diag::from_foreign(Code::SchemaError, &e, Some(file)).boxed())?;
+        let json: Json = serde_json::from_str(&json_text)
+            .map_err(|e| schema_error(file, &format!("the schema's JSON form: {e}")))?;
         let Json::Object(namespaces) = json else {
             return Err(schema_error(
                 file,

@@ -162,9 +162,10 @@ pub fn lower_file(
         diags.push(cycle_diag(&ctx, &fixture_specs, &cycle));
         return None;
     }
+    let values = cedar::Values::new(schema);
     let mut fixture_entities = Vec::with_capacity(fixture_json.len());
     for (spec, json) in fixture_specs.iter().zip(&fixture_json) {
-        match cedar::entity(schema, json) {
+        match values.entity(json) {
             Ok(e) => fixture_entities.push(e),
             Err(why) => {
                 let d = Diag::new(Code::CedarEntity, why).at(
@@ -212,6 +213,7 @@ pub fn lower_file(
             fixture_specs: &fixture_specs,
             refs,
             by_ref: &by_ref,
+            values: &values,
             known: &known,
             path,
         };
@@ -263,6 +265,7 @@ struct ScenarioLowering<'a> {
     fixture_specs: &'a [EntitySpec],
     refs: &'a Refs<'a>,
     by_ref: &'a BTreeMap<Ref, EntitySpec>,
+    values: &'a cedar::Values<'a>,
     known: &'a Known,
     path: Path,
 }
@@ -373,7 +376,9 @@ impl ScenarioLowering<'_> {
         self.check_cycles(&touched, &touched_json)?;
         let mut overrides = Vec::with_capacity(touched.len());
         for (spec, json) in touched.iter().zip(&touched_json) {
-            let entity = cedar::entity(ctx.schema, json)
+            let entity = self
+                .values
+                .entity(json)
                 .map_err(|why| self.cedar_message(why, None, &spec.path))?;
             overrides.push(entity);
         }
@@ -386,7 +391,9 @@ impl ScenarioLowering<'_> {
 
         let action_uid = ctx.schema.action_uid(action_name);
         // Cedar checks the context against the schema in `Request::new`.
-        let context = cedar::record_fields(ctx.schema, &context_json)
+        let context = self
+            .values
+            .record_fields(&context_json)
             .map_err(|why| self.cedar_message(why, None, &self.path.key("context")))
             .and_then(|pairs| {
                 Context::from_pairs(pairs)
