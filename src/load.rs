@@ -305,7 +305,6 @@ fn load_regime(
             )
         })
         .unwrap_or_default();
-    drop(evaluator);
     let regime = Regime {
         name: files.name.clone(),
         catalogue: catalogue?,

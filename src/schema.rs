@@ -118,13 +118,12 @@ impl RegimeSchema {
         // Parsed once: Cedar's parser is the costly part of loading a regime.
         let (fragment, _warnings) = SchemaFragment::from_cedarschema_str(&file.text)
             .map_err(|e| Diag::from_foreign(Code::SchemaError, &e, Some(file)).boxed())?;
-        let json_text = fragment
-            .to_json_string()
+        let json = fragment
+            .clone()
+            .to_json_value()
             .map_err(|e| Diag::from_foreign(Code::SchemaError, &e, Some(file)).boxed())?;
         let cedar = Schema::from_schema_fragments([fragment])
             .map_err(|e| Diag::from_foreign(Code::SchemaError, &e, Some(file)).boxed())?;
-        let json: Json = serde_json::from_str(&json_text)
-            .map_err(|e| schema_error(file, &format!("the schema's JSON form: {e}")))?;
         let Json::Object(namespaces) = json else {
             return Err(schema_error(
                 file,

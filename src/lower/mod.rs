@@ -168,12 +168,8 @@ pub fn lower_file(
         match values.entity(json) {
             Ok(e) => fixture_entities.push(e),
             Err(why) => {
-                let d = Diag::new(Code::CedarEntity, why).at(
-                    file,
-                    index.key_span(&spec.path),
-                    "this entity",
-                );
-                diags.push(rejected_fixtures(d));
+                let d = Diag::new(Code::CedarEntity, why);
+                diags.push(rejected_fixture(&ctx, d, Some(spec)));
                 return None;
             }
         }
@@ -187,15 +183,7 @@ pub fn lower_file(
                 d.message
                     .contains(&format!("{}::\"{}\"", schema.qualified(&s.r.ty), s.r.id))
             });
-            let d = match named {
-                Some(spec) => Diag::new(Code::CedarEntity, d.message).at(
-                    file,
-                    index.key_span(&spec.path),
-                    "this entity",
-                ),
-                None => d.in_file(file),
-            };
-            diags.push(rejected_fixtures(d));
+            diags.push(rejected_fixture(&ctx, d, named));
             return None;
         }
     };
@@ -229,7 +217,14 @@ pub fn lower_file(
     })
 }
 
-fn rejected_fixtures(d: Diag) -> Diag {
+/// Cedar's rejection of the fixtures, at the entity it names when it names one.
+fn rejected_fixture(ctx: &Ctx<'_>, d: Diag, spec: Option<&EntitySpec>) -> Diag {
+    let d = match spec {
+        Some(spec) => {
+            Diag::new(d.code, d.message).at(ctx.file, ctx.index.key_span(&spec.path), "this entity")
+        }
+        None => d.in_file(ctx.file),
+    };
     d.with_help("Cedar rejected the fixtures; check the entities named above against the schema")
 }
 
