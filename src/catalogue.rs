@@ -32,6 +32,60 @@ pub struct Catalogue {
     pub groups: Vec<Group>,
     /// The requirements, in source order.
     pub requirements: Vec<Requirement>,
+    /// For assessments: the situation whose scorecard must reproduce the
+    /// source's own figures (each group's `reported`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reported_situation: Option<String>,
+    /// The clause map: every provision of the source, in source order, with
+    /// the requirements that encode it, or why it needs none, or what is
+    /// missing.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub provisions: Option<Vec<Provision>>,
+}
+
+/// One provision of the source and how the catalogue accounts for it.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Provision {
+    /// The provision as the source numbers it (`13.5`, `§ 15f, stk. 2`).
+    pub clause: String,
+    /// What it is about, in a few words of our own.
+    pub summary: String,
+    /// The requirements that encode it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub requirements: Vec<String>,
+    /// Why it needs no requirement: it decides nothing (scope, definitions,
+    /// descriptions). Never together with `requirements` or `gap`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub no_rule: Option<String>,
+    /// What is not encoded (yet); with `requirements`, what they leave out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gap: Option<String>,
+}
+
+/// How a provision is accounted for.
+#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum ProvisionStatus {
+    /// Requirements encode all of it.
+    Encoded,
+    /// It decides nothing.
+    NoRule,
+    /// Not encoded, or only in part.
+    Gap,
+}
+
+impl Provision {
+    /// How it is accounted for.
+    pub fn status(&self) -> ProvisionStatus {
+        if self.gap.is_some() {
+            ProvisionStatus::Gap
+        } else if self.no_rule.is_some() {
+            ProvisionStatus::NoRule
+        } else {
+            ProvisionStatus::Encoded
+        }
+    }
 }
 
 /// A chapter, part or block of the source.
@@ -42,6 +96,36 @@ pub struct Group {
     pub id: String,
     /// Its title.
     pub title: String,
+    /// For assessments: the block it belongs to; the scorecard subtotals
+    /// the groups of each block.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub block: Option<String>,
+    /// For assessments: false when its requirements are decisions beside the
+    /// scorecard (a conclusion), not counted in it.
+    #[serde(default = "yes", skip_serializing_if = "is_yes")]
+    pub scored: bool,
+    /// For assessments: the source's own figure for this group, which the
+    /// scorecard of `reported_situation` must reproduce.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reported: Option<Figure>,
+}
+
+fn yes() -> bool {
+    true
+}
+
+fn is_yes(b: &bool) -> bool {
+    *b
+}
+
+/// A "met X of Y" figure.
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, JsonSchema, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Figure {
+    /// Requirements met.
+    pub met: usize,
+    /// Requirements assessed.
+    pub total: usize,
 }
 
 /// One obligation of the source.
@@ -74,6 +158,20 @@ pub struct Recommendation {
     pub number: u32,
     /// A summary in our own words.
     pub summary: String,
+    /// Whether the source makes it a key priority or an item under
+    /// continued monitoring.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub priority: Option<Priority>,
+}
+
+/// The weight an assessment gives a recommendation.
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, JsonSchema, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum Priority {
+    /// A key priority.
+    Key,
+    /// An item under continued monitoring.
+    Monitoring,
 }
 
 /// The kind of a requirement.
@@ -188,6 +286,154 @@ impl LoadedCatalogue {
                         "empty",
                     ));
                 }
+            }
+        }
+        self.check_assessment_fields(diags);
+        self.check_provisions(diags);
+    }
+
+    /// Assessment-only fields used outside an assessment.
+    fn check_assessment_fields(&self, diags: &mut Diagnostics) {
+        let c = &self.catalogue;
+        if c.assessment {
+            return;
+        }
+        let root = Path::root();
+        if c.reported_situation.is_some() {
+            diags.push(
+                self.not_an_assessment(&root.key("reported_situation"), "reported_situation"),
+            );
+        }
+        for (i, g) in c.groups.iter().enumerate() {
+            let path = root.key("groups").index(i);
+            for (field, used) in [
+                ("block", g.block.is_some()),
+                ("scored", !g.scored),
+                ("reported", g.reported.is_some()),
+            ] {
+                if used {
+                    diags.push(self.not_an_assessment(&path.key(field), field));
+                }
+            }
+        }
+    }
+
+    fn not_an_assessment(&self, path: &Path, field: &str) -> Diag {
+        self.error(
+            Code::CatalogueError,
+            format!("`{field}` belongs to assessments, and this catalogue is not one"),
+            path,
+            "only for assessments",
+        )
+        .with_help("remove it, or set `assessment: true` if the source is an assessment")
+    }
+
+    /// The clause map: every entry accounted for exactly one way, every
+    /// requirement encoding some provision.
+    fn check_provisions(&self, diags: &mut Diagnostics) {
+        let c = &self.catalogue;
+        let Some(provisions) = &c.provisions else {
+            return;
+        };
+        let root = Path::root();
+        let ids: BTreeSet<&str> = c.requirements.iter().map(|r| r.id.as_str()).collect();
+        let mut clauses = BTreeSet::new();
+        let mut named = BTreeSet::new();
+        for (i, p) in provisions.iter().enumerate() {
+            let path = root.key("provisions").index(i);
+            if !clauses.insert(p.clause.trim()) {
+                diags.push(
+                    self.error(
+                        Code::DuplicateId,
+                        format!("provision `{}` is listed twice in the clause map", p.clause),
+                        &path.key("clause"),
+                        "second entry",
+                    )
+                    .with_help("list each provision once, naming all its requirements there"),
+                );
+            }
+            for (field, value) in [("clause", &p.clause), ("summary", &p.summary)] {
+                if value.trim().is_empty() {
+                    diags.push(self.error(
+                        Code::CatalogueError,
+                        format!("provision `{}` has an empty {field}", p.clause),
+                        &path.key(field),
+                        "empty",
+                    ));
+                }
+            }
+            for (field, reason) in [("no_rule", &p.no_rule), ("gap", &p.gap)] {
+                if reason.as_deref().is_some_and(|r| r.trim().is_empty()) {
+                    diags.push(self.error(
+                        Code::CatalogueError,
+                        format!("provision `{}` gives an empty `{field}`", p.clause),
+                        &path.key(field),
+                        "say why",
+                    ));
+                }
+            }
+            if p.no_rule.is_some() && (p.gap.is_some() || !p.requirements.is_empty()) {
+                diags.push(
+                    self.error(
+                        Code::CatalogueError,
+                        format!(
+                            "provision `{}` says it decides nothing (`no_rule`) and yet names requirements or a gap",
+                            p.clause
+                        ),
+                        &path.key("no_rule"),
+                        "contradicts the rest of the entry",
+                    )
+                    .with_help("keep `no_rule` only for provisions that decide nothing"),
+                );
+            }
+            if p.no_rule.is_none() && p.gap.is_none() && p.requirements.is_empty() {
+                diags.push(
+                    self.error(
+                        Code::CatalogueError,
+                        format!("provision `{}` is not accounted for", p.clause),
+                        &path.key("clause"),
+                        "no requirements, no reason",
+                    )
+                    .with_help(
+                        "name the requirements that encode it, or give `no_rule:` (it decides nothing) or `gap:` (not encoded yet)",
+                    ),
+                );
+            }
+            for (j, id) in p.requirements.iter().enumerate() {
+                named.insert(id.as_str());
+                if !ids.contains(id.as_str()) {
+                    diags.push(
+                        self.error(
+                            Code::CatalogueError,
+                            format!(
+                                "provision `{}` names requirement `{id}`, which the catalogue does not declare",
+                                p.clause
+                            ),
+                            &path.key("requirements").index(j),
+                            "unknown requirement",
+                        )
+                        .with_help_opt(self.suggest(id)),
+                    );
+                }
+            }
+        }
+        for (i, r) in c.requirements.iter().enumerate() {
+            if !named.contains(r.id.as_str()) {
+                diags.push(
+                    self.error(
+                        Code::CatalogueError,
+                        format!(
+                            "requirement `{}` (clause {}) encodes no provision of the clause map",
+                            r.id, r.clause
+                        ),
+                        &root.key("requirements").index(i).key("id"),
+                        "not in `provisions:`",
+                    )
+                    .with_help(format!(
+                        "add `{}` to the `requirements:` of the provision it encodes",
+                        r.id
+                    )),
+                );
             }
         }
     }

@@ -168,6 +168,12 @@ pub struct CoverageArgs {
     /// Exit 1 when fewer than PCT percent of a regime's policies decide at least one scenario.
     #[arg(long, value_name = "PCT")]
     pub min_policies: Option<f64>,
+    /// Also show the clause map: per regime, the source's provisions encoded, deciding nothing, and the gaps.
+    #[arg(long)]
+    pub clauses: bool,
+    /// With --clauses: exit 1 when a regime has a gap in its clause map, or no clause map.
+    #[arg(long, requires = "clauses")]
+    pub fail_on_gaps: bool,
 }
 
 /// `lexgate explain`.

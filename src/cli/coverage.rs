@@ -23,17 +23,69 @@ pub fn run(global: &GlobalArgs, args: &CoverageArgs, term: &Terminal) -> Exit {
             return Exit::Invalid;
         }
     };
-    let (text, below) = render(&report, args.min, args.min_policies);
+    let (mut text, below) = render(&report, args.min, args.min_policies);
+    let mut with_gaps = Vec::new();
+    if args.clauses {
+        with_gaps = clauses(&mut text, &report);
+    }
     term.out(&text);
-    if below.is_empty() {
-        Exit::Ok
-    } else {
+    let mut exit = Exit::Ok;
+    if !below.is_empty() {
         term.err(&format!(
             "error: coverage below the minimum in {}\n",
             below.join(", ")
         ));
-        Exit::Failed
+        exit = Exit::Failed;
     }
+    if args.fail_on_gaps && !with_gaps.is_empty() {
+        term.err(&format!(
+            "error: provisions of the source not accounted for in {}\n",
+            with_gaps.join(", ")
+        ));
+        exit = Exit::Failed;
+    }
+    exit
+}
+
+/// The clause map of every regime: counts, then each gap. Returns the
+/// regimes with a gap or without a map.
+fn clauses(out: &mut String, report: &Report) -> Vec<String> {
+    let mut with_gaps = Vec::new();
+    let _ = writeln!(out, "\nclause map");
+    for r in &report.regimes {
+        let Some(map) = &r.clause_map else {
+            let _ = writeln!(
+                out,
+                "{}: no clause map (add `provisions:` to {})",
+                r.id, r.catalogue
+            );
+            with_gaps.push(r.id.clone());
+            continue;
+        };
+        let _ = writeln!(
+            out,
+            "{}: {} provisions: {} encoded, {} decide nothing, {} gaps",
+            r.id, map.provisions, map.encoded, map.no_rule, map.gaps
+        );
+        for gap in map.gap_entries() {
+            let partly = if gap.requirements.is_empty() {
+                String::new()
+            } else {
+                format!(" (in part: {})", gap.requirements.join(", "))
+            };
+            let _ = writeln!(
+                out,
+                "  gap {}: {}{partly} — {}",
+                gap.clause,
+                gap.summary,
+                gap.reason.as_deref().unwrap_or("")
+            );
+        }
+        if map.gaps > 0 {
+            with_gaps.push(r.id.clone());
+        }
+    }
+    with_gaps
 }
 
 /// The coverage text, and the regimes below a minimum.

@@ -61,13 +61,22 @@ pub fn render(report: &Report, options: HumanOptions) -> String {
         p.paint(red(), "FAILED")
     };
     let expired = report.expired_waivers().count();
+    let mismatches = report.figure_mismatches().count();
     let _ = writeln!(
         out,
-        "{verdict}: {}, {}{}",
+        "{verdict}: {}, {}{}{}",
         count(report.regimes.len(), "regime"),
         counts(&report.totals),
         if expired > 0 {
             format!("; {} expired", count(expired, "waiver"))
+        } else {
+            String::new()
+        },
+        if mismatches > 0 {
+            format!(
+                "; {} of the source not reproduced",
+                count(mismatches, "figure")
+            )
         } else {
             String::new()
         }
@@ -216,7 +225,47 @@ fn render_regime(out: &mut String, r: &RegimeReport, options: HumanOptions, p: &
         for g in card.groups.iter().filter(|g| g.total > 0) {
             let _ = writeln!(out, "    {:>3} of {:<3} {}", g.met, g.total, g.title);
         }
+        for b in &card.blocks {
+            let _ = writeln!(out, "    {:>3} of {:<3} {} in all", b.met, b.total, b.block);
+        }
+        for d in &card.decisions {
+            let _ = writeln!(
+                out,
+                "    {} {}: {}",
+                if d.met {
+                    p.paint(green(), "yes")
+                } else {
+                    p.paint(yellow(), "no ")
+                },
+                d.requirement,
+                first_sentence(&d.summary)
+            );
+        }
         out.push('\n');
+    }
+    for f in r.reported_figures.iter().filter(|f| !f.matches()) {
+        let encoded = f
+            .encoded
+            .map(|e| format!("{} of {}", e.met, e.total))
+            .unwrap_or_else(|| "no scenario".to_string());
+        let _ = writeln!(
+            out,
+            "  {} the source reports {} of {} for {}, the scorecard of '{}' gives {encoded}",
+            p.paint(red(), "error:"),
+            f.reported.met,
+            f.reported.total,
+            f.group,
+            f.situation,
+        );
+    }
+    if let Some(map) = r.clause_map.as_ref().filter(|m| m.gaps > 0) {
+        let _ = writeln!(
+            out,
+            "  {} {} of {} provisions of the source are gaps (lexgate coverage --clauses lists them)",
+            p.paint(yellow(), "warning:"),
+            map.gaps,
+            map.provisions
+        );
     }
 }
 

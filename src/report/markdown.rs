@@ -5,6 +5,7 @@
 use std::fmt::Write;
 
 use super::{RegimeReport, Report, RequirementReport, RequirementStatus, Scorecard, WaiverState};
+use crate::catalogue::{Priority, ProvisionStatus};
 use crate::evaluate::Status;
 
 /// Renders every regime of the report, one after the other.
@@ -57,9 +58,11 @@ pub fn render_regime(out: &mut String, r: &RegimeReport) {
     for card in &r.scorecards {
         scorecard(out, r, card);
     }
+    reported_figures(out, r);
     summary(out, r);
     waivers(out, r);
     coverage(out, r);
+    clause_map(out, r);
     for g in &r.groups {
         let _ = writeln!(out, "## {}\n", cell(&g.title));
         let _ = writeln!(
@@ -179,6 +182,78 @@ fn coverage(out: &mut String, r: &RegimeReport) {
     out.push('\n');
 }
 
+/// The source's own figures against the scorecard that must reproduce them.
+fn reported_figures(out: &mut String, r: &RegimeReport) {
+    let Some(first) = r.reported_figures.first() else {
+        return;
+    };
+    let _ = writeln!(
+        out,
+        "## The source's own figures — {}\n",
+        cell(&first.situation)
+    );
+    let _ = writeln!(out, "| Group | Reported | Encoded | |");
+    let _ = writeln!(out, "| --- | ---: | ---: | --- |");
+    for f in &r.reported_figures {
+        let encoded = f
+            .encoded
+            .map(|e| format!("{} / {}", e.met, e.total))
+            .unwrap_or_else(|| "–".to_string());
+        let _ = writeln!(
+            out,
+            "| {} | {} / {} | {encoded} | {} |",
+            f.group,
+            f.reported.met,
+            f.reported.total,
+            if f.matches() { "✅" } else { "❌ differs" }
+        );
+    }
+    out.push('\n');
+}
+
+/// The clause map: every provision and how it is accounted for.
+fn clause_map(out: &mut String, r: &RegimeReport) {
+    let Some(map) = &r.clause_map else {
+        let _ = writeln!(
+            out,
+            "## Clause map\n\nThe catalogue has no clause map: which provisions of the source are encoded is not stated.\n"
+        );
+        return;
+    };
+    let _ = writeln!(out, "## Clause map\n");
+    let _ = writeln!(
+        out,
+        "- Provisions: {} — {} encoded, {} decide nothing, {} gaps\n",
+        map.provisions, map.encoded, map.no_rule, map.gaps
+    );
+    let _ = writeln!(
+        out,
+        "| Provision | About | Status | Requirements | Reason |"
+    );
+    let _ = writeln!(out, "| --- | --- | --- | --- | --- |");
+    for e in &map.entries {
+        let status = match e.status {
+            ProvisionStatus::Encoded => "encoded",
+            ProvisionStatus::NoRule => "no rule",
+            ProvisionStatus::Gap => "❌ gap",
+        };
+        let requirements = e
+            .requirements
+            .iter()
+            .map(|id| format!("[{id}](#{})", anchor(id)))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let _ = writeln!(
+            out,
+            "| {} | {} | {status} | {requirements} | {} |",
+            cell(&e.clause),
+            cell(&e.summary),
+            cell(e.reason.as_deref().unwrap_or(""))
+        );
+    }
+    out.push('\n');
+}
+
 fn scorecard(out: &mut String, r: &RegimeReport, card: &Scorecard) {
     let _ = writeln!(out, "## Scorecard — {}\n", cell(&card.situation));
     let _ = writeln!(out, "| Area | Met | Of |");
@@ -191,6 +266,24 @@ fn scorecard(out: &mut String, r: &RegimeReport, card: &Scorecard) {
         "| **Total** | **{}** | **{}** |\n",
         card.met, card.total
     );
+    if !card.blocks.is_empty() {
+        let _ = writeln!(out, "| Block | Met | Of |");
+        let _ = writeln!(out, "| --- | ---: | ---: |");
+        for b in &card.blocks {
+            let _ = writeln!(out, "| {} | {} | {} |", cell(&b.block), b.met, b.total);
+        }
+        out.push('\n');
+    }
+    for d in &card.decisions {
+        let _ = writeln!(
+            out,
+            "**[{}](#{}): {}** — {}\n",
+            d.requirement,
+            anchor(&d.requirement),
+            if d.met { "yes" } else { "no" },
+            one_line(&d.summary)
+        );
+    }
     if card.outstanding.is_empty() {
         let _ = writeln!(out, "Every assessed requirement is met.\n");
         return;
@@ -209,8 +302,13 @@ fn scorecard(out: &mut String, r: &RegimeReport, card: &Scorecard) {
             .recommendation
             .as_ref()
             .map(|rec| {
+                let priority = match rec.priority {
+                    Some(Priority::Key) => " (key priority)",
+                    Some(Priority::Monitoring) => " (continued monitoring)",
+                    None => "",
+                };
                 format!(
-                    " — recommendation {}: {}",
+                    " — recommendation {}{priority}: {}",
                     rec.number,
                     one_line(&rec.summary)
                 )

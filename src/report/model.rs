@@ -9,7 +9,7 @@ use jiff::civil::Date;
 
 use serde::Serialize;
 
-use crate::catalogue::{Kind, Recommendation};
+use crate::catalogue::{Catalogue, Figure, Kind, ProvisionStatus, Recommendation};
 use crate::evaluate::{Outcome, RegimeOutcomes, Status};
 use crate::filter::Selection;
 use crate::load::{Project, Regime};
@@ -55,6 +55,13 @@ pub struct RegimeReport {
     /// For assessments: met / total per group, per situation.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub scorecards: Vec<Scorecard>,
+    /// For assessments: the source's own figures against the scorecard of
+    /// the catalogue's `reported_situation`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub reported_figures: Vec<FigureCheck>,
+    /// The clause map: how every provision of the source is accounted for.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub clause_map: Option<ClauseMap>,
     /// How well the scenarios exercise the requirements and policies.
     pub coverage: CoverageSummary,
     /// Requirements by group, in catalogue order.
@@ -77,6 +84,12 @@ pub struct GroupReport {
     pub id: String,
     /// Its title.
     pub title: String,
+    /// For assessments: its block.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub block: Option<String>,
+    /// For assessments: false for decisions beside the scorecard.
+    #[serde(skip_serializing_if = "is_true")]
+    pub scored: bool,
     /// Its requirements' statuses, counted.
     pub tally: Tally,
     /// Its requirements.
@@ -290,6 +303,100 @@ fn is_zero(n: &usize) -> bool {
     *n == 0
 }
 
+fn is_true(b: &bool) -> bool {
+    *b
+}
+
+/// The clause map of a regime, with its counts.
+#[derive(Debug, Clone, Serialize)]
+pub struct ClauseMap {
+    /// Provisions listed.
+    pub provisions: usize,
+    /// Provisions fully encoded by requirements.
+    pub encoded: usize,
+    /// Provisions that decide nothing.
+    pub no_rule: usize,
+    /// Provisions not encoded, or only in part.
+    pub gaps: usize,
+    /// Every provision, in source order.
+    pub entries: Vec<ProvisionReport>,
+}
+
+/// One provision of the clause map.
+#[derive(Debug, Clone, Serialize)]
+pub struct ProvisionReport {
+    /// The clause.
+    pub clause: String,
+    /// What it is about.
+    pub summary: String,
+    /// encoded, no_rule or gap.
+    pub status: ProvisionStatus,
+    /// The requirements that encode it (in part, for a gap).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub requirements: Vec<String>,
+    /// Why it decides nothing, or what is missing.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+impl ClauseMap {
+    /// The map of a catalogue, if it has one.
+    pub fn of(catalogue: &Catalogue) -> Option<Self> {
+        let provisions = catalogue.provisions.as_ref()?;
+        let entries: Vec<ProvisionReport> = provisions
+            .iter()
+            .map(|p| ProvisionReport {
+                clause: p.clause.trim().to_string(),
+                summary: one_line(&p.summary),
+                status: p.status(),
+                requirements: p.requirements.clone(),
+                reason: p.gap.as_ref().or(p.no_rule.as_ref()).map(|r| one_line(r)),
+            })
+            .collect();
+        let count = |s: ProvisionStatus| entries.iter().filter(|e| e.status == s).count();
+        Some(Self {
+            provisions: entries.len(),
+            encoded: count(ProvisionStatus::Encoded),
+            no_rule: count(ProvisionStatus::NoRule),
+            gaps: count(ProvisionStatus::Gap),
+            entries,
+        })
+    }
+
+    /// The provisions that are gaps.
+    pub fn gap_entries(&self) -> impl Iterator<Item = &ProvisionReport> {
+        self.entries
+            .iter()
+            .filter(|e| e.status == ProvisionStatus::Gap)
+    }
+}
+
+fn one_line(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The source's own figure for a group against the encoded scorecard.
+#[derive(Debug, Clone, Serialize)]
+pub struct FigureCheck {
+    /// The group id.
+    pub group: String,
+    /// The situation whose scorecard is compared.
+    pub situation: String,
+    /// What the source says.
+    pub reported: Figure,
+    /// What the encoded scorecard gives (absent when the situation has no
+    /// scenario).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub encoded: Option<Figure>,
+}
+
+impl FigureCheck {
+    /// True when the scorecard reproduces the source's figure.
+    pub fn matches(&self) -> bool {
+        self.encoded == Some(self.reported)
+    }
+}
+
 /// Scenario statuses, counted.
 #[derive(Debug, Clone, Copy, Default, Serialize, PartialEq, Eq)]
 pub struct ScenarioTally {
@@ -319,6 +426,34 @@ pub struct Scorecard {
     pub total: usize,
     /// The requirements not met, in catalogue order.
     pub outstanding: Vec<String>,
+    /// Met / total per block, in order of first appearance.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub blocks: Vec<BlockScore>,
+    /// The decisions beside the scorecard (groups with `scored: false`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub decisions: Vec<DecisionScore>,
+}
+
+/// Met / total for one block of groups.
+#[derive(Debug, Clone, Serialize)]
+pub struct BlockScore {
+    /// The block's name.
+    pub block: String,
+    /// Requirements met.
+    pub met: usize,
+    /// Requirements assessed.
+    pub total: usize,
+}
+
+/// A decision beside an assessment's scorecard, in one situation.
+#[derive(Debug, Clone, Serialize)]
+pub struct DecisionScore {
+    /// The requirement.
+    pub requirement: String,
+    /// Its summary.
+    pub summary: String,
+    /// True when every scenario of the situation allows it.
+    pub met: bool,
 }
 
 /// Met / total for one group.
@@ -409,6 +544,17 @@ impl Report {
             && self.totals.scenarios.fail == 0
             && self.totals.scenarios.error == 0
             && self.expired_waivers().next().is_none()
+            && self.figure_mismatches().next().is_none()
+    }
+
+    /// The source's figures that the scorecard does not reproduce.
+    pub fn figure_mismatches(&self) -> impl Iterator<Item = (&RegimeReport, &FigureCheck)> {
+        self.regimes.iter().flat_map(|r| {
+            r.reported_figures
+                .iter()
+                .filter(|f| !f.matches())
+                .map(move |f| (r, f))
+        })
     }
 
     /// The expired waivers, with their regime.
@@ -528,6 +674,8 @@ fn regime_report(
             GroupReport {
                 id: g.id.clone(),
                 title: g.title.clone(),
+                block: g.block.clone(),
+                scored: g.scored,
                 tally,
                 requirements,
             }
@@ -536,6 +684,11 @@ fn regime_report(
         .collect();
     let scorecards = if cat.assessment {
         scorecards(&groups)
+    } else {
+        Vec::new()
+    };
+    let reported_figures = if selection.requirements.is_empty() && !selection.narrows_scenarios() {
+        reported_figures(cat, &scorecards)
     } else {
         Vec::new()
     };
@@ -553,6 +706,8 @@ fn regime_report(
         assessment: cat.assessment,
         totals,
         scorecards,
+        reported_figures,
+        clause_map: ClauseMap::of(cat),
         coverage,
         groups,
         waivers,
@@ -637,6 +792,8 @@ fn scorecards(groups: &[GroupReport]) -> Vec<Scorecard> {
                 met: 0,
                 total: 0,
                 outstanding: Vec::new(),
+                blocks: Vec::new(),
+                decisions: Vec::new(),
             };
             for g in groups {
                 let mut score = GroupScore {
@@ -655,18 +812,69 @@ fn scorecards(groups: &[GroupReport]) -> Vec<Scorecard> {
                     if decisions.is_empty() {
                         continue;
                     }
+                    let met = decisions.iter().all(|d| *d == Expect::Allow);
+                    if !g.scored {
+                        card.decisions.push(DecisionScore {
+                            requirement: r.id.clone(),
+                            summary: r.summary.clone(),
+                            met,
+                        });
+                        continue;
+                    }
                     score.total += 1;
-                    if decisions.iter().all(|d| *d == Expect::Allow) {
+                    if met {
                         score.met += 1;
                     } else {
                         card.outstanding.push(r.id.clone());
                     }
                 }
+                if !g.scored {
+                    continue;
+                }
                 card.met += score.met;
                 card.total += score.total;
+                if let Some(block) = &g.block {
+                    match card.blocks.iter_mut().find(|b| &b.block == block) {
+                        Some(b) => {
+                            b.met += score.met;
+                            b.total += score.total;
+                        }
+                        None => card.blocks.push(BlockScore {
+                            block: block.clone(),
+                            met: score.met,
+                            total: score.total,
+                        }),
+                    }
+                }
                 card.groups.push(score);
             }
             card
+        })
+        .collect()
+}
+
+/// The source's own figures against the scorecard of `reported_situation`.
+fn reported_figures(cat: &Catalogue, scorecards: &[Scorecard]) -> Vec<FigureCheck> {
+    let Some(situation) = &cat.reported_situation else {
+        return Vec::new();
+    };
+    let card = scorecards.iter().find(|c| &c.situation == situation);
+    cat.groups
+        .iter()
+        .filter_map(|g| {
+            let reported = g.reported?;
+            let encoded = card.and_then(|c| {
+                c.groups.iter().find(|s| s.id == g.id).map(|s| Figure {
+                    met: s.met,
+                    total: s.total,
+                })
+            });
+            Some(FigureCheck {
+                group: g.id.clone(),
+                situation: situation.clone(),
+                reported,
+                encoded,
+            })
         })
         .collect()
 }
