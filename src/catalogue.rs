@@ -483,4 +483,69 @@ mod tests {
         assert_eq!(all[0].line(), Some(1));
         assert_eq!(all[1].line(), Some(10));
     }
+
+    fn problems(text: &str) -> Vec<Diag> {
+        let mut d = Diagnostics::default();
+        LoadedCatalogue::load(SourceFile::from_text("r.yaml", text), "demo", &mut d).unwrap();
+        d.into_sorted()
+    }
+
+    #[test]
+    fn a_complete_clause_map_loads() {
+        let text = format!(
+            "{GOOD}provisions:\n  - {{clause: \"1\", summary: Scope., no_rule: Decides nothing.}}\n  - {{clause: \"4\", summary: Access., requirements: [R-1]}}\n  - {{clause: \"5\", summary: Later., gap: Not encoded yet.}}\n"
+        );
+        assert!(problems(&text).is_empty());
+        let mut d = Diagnostics::default();
+        let c =
+            LoadedCatalogue::load(SourceFile::from_text("r.yaml", text), "demo", &mut d).unwrap();
+        let statuses: Vec<ProvisionStatus> = c
+            .catalogue
+            .provisions
+            .unwrap()
+            .iter()
+            .map(Provision::status)
+            .collect();
+        assert_eq!(
+            statuses,
+            [
+                ProvisionStatus::NoRule,
+                ProvisionStatus::Encoded,
+                ProvisionStatus::Gap
+            ]
+        );
+    }
+
+    #[test]
+    fn a_clause_map_must_account_for_every_provision_and_requirement() {
+        let text = format!(
+            "{GOOD}provisions:\n  - {{clause: \"1\", summary: Scope.}}\n  - {{clause: \"1\", summary: Again., no_rule: x, requirements: [R-2]}}\n"
+        );
+        let all = problems(&text);
+        let messages: Vec<&str> = all.iter().map(|d| d.message.as_str()).collect();
+        assert_eq!(
+            messages,
+            [
+                "requirement `R-1` (clause 4) encodes no provision of the clause map",
+                "provision `1` is not accounted for",
+                "provision `1` is listed twice in the clause map",
+                "provision `1` says it decides nothing (`no_rule`) and yet names requirements or a gap",
+                "provision `1` names requirement `R-2`, which the catalogue does not declare",
+            ]
+        );
+        assert_eq!(all[0].line(), Some(8));
+        assert_eq!(all[1].line(), Some(14));
+    }
+
+    #[test]
+    fn assessment_fields_outside_an_assessment_are_refused() {
+        let text = GOOD.replace(
+            "  - {id: I, title: General}\n",
+            "  - {id: I, title: General, block: B, reported: {met: 1, total: 1}}\n",
+        );
+        let all = problems(&text);
+        assert_eq!(all.len(), 2);
+        assert!(all[0].message.contains("`block` belongs to assessments"));
+        assert!(all[1].message.contains("`reported` belongs to assessments"));
+    }
 }
