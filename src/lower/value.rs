@@ -47,6 +47,65 @@ impl Ctx<'_> {
         Diag::new(code, message).at(self.file, self.index.value_span(path), label)
     }
 
+    /// The scalar at `path` as written in the file (`None` for an alias or
+    /// a quoted scalar).
+    fn scalar_text(&self, path: &Path) -> Option<String> {
+        let span = self.index.value_span(path);
+        let text = self
+            .file
+            .text
+            .get(span.offset()..span.offset() + span.len())?
+            .trim();
+        (!text.is_empty() && !text.starts_with(['*', '"', '\''])).then(|| text.to_string())
+    }
+
+    /// A YAML number where the schema says `decimal`, read from the file's
+    /// text so that no digit is lost to floating point.
+    fn decimal_literal(&self, path: &Path) -> Result<String, Box<Diag>> {
+        let written = self.scalar_text(path);
+        let refuse = |message: String, help: &str| {
+            Err(self
+                .at_value(Code::WrongType, message, path, "not a Cedar decimal")
+                .with_help(help)
+                .boxed())
+        };
+        let Some(written) = written else {
+            return refuse(
+                "a decimal must be written out here, not through an alias".into(),
+                "write the number itself, or in quotes: \"12.5\"",
+            );
+        };
+        let Some(text) = decimal_text(&written) else {
+            return refuse(
+                format!("`{written}` is not written as Cedar writes a decimal"),
+                "write digits with an optional point, e.g. 12.5 or \"12.5\"",
+            );
+        };
+        let (whole, fraction) = text.split_once('.').unwrap_or((&text, ""));
+        if fraction.len() > 4 {
+            return refuse(
+                format!(
+                    "`{written}` has {} digits after the point; Cedar's decimals have at most four",
+                    fraction.len()
+                ),
+                "round it in the case file to four digits, as Cedar would refuse it otherwise",
+            );
+        }
+        let limit = if whole.starts_with('-') {
+            i64::MIN.unsigned_abs()
+        } else {
+            i64::MAX.unsigned_abs()
+        };
+        let scaled = format!("{}{fraction:0<4}", whole.trim_start_matches('-')).parse::<u64>();
+        if scaled.map_or(true, |n| n > limit) {
+            return refuse(
+                format!("`{written}` is outside the range of Cedar's decimals"),
+                "Cedar's decimals run from -922337203685477.5808 to 922337203685477.5807",
+            );
+        }
+        Ok(text)
+    }
+
     /// A diagnostic underlining the key at `path`.
     pub fn at_key(&self, code: Code, message: impl Into<String>, path: &Path, label: &str) -> Diag {
         Diag::new(code, message).at(self.file, self.index.key_span(path), label)
@@ -94,10 +153,16 @@ impl Ctx<'_> {
                 wrong(&format!("the text `{s}`")),
                 "write true or false, without quotes",
             )),
-            (Ty::Long, Value::Number(n)) => n
-                .as_i64()
-                .map(|i| json!(i))
-                .ok_or_else(|| wrong(&format!("the number {n}"))),
+            (Ty::Long, Value::Number(n)) => match n.as_i64() {
+                Some(i) => Ok(json!(i)),
+                None if n.is_f64() && n.as_f64().is_some_and(|f| f.fract() != 0.0) => {
+                    Err(wrong(&format!("the number {n}")))
+                }
+                None => Err(with_help(
+                    wrong(&format!("the number {}", self.scalar_text(path).unwrap_or(n.to_string()))),
+                    "Cedar's whole numbers (Long) run from -9223372036854775808 to 9223372036854775807",
+                )),
+            },
             (Ty::String, Value::String(s)) => Ok(Json::String(s.clone())),
             (Ty::String, Value::Number(n)) => Err(with_help(
                 wrong(&format!("the number {n}")),
@@ -159,9 +224,9 @@ impl Ctx<'_> {
                 }
             }
             (Ty::Decimal, Value::String(s)) => Ok(json!({"__extn": {"fn": "decimal", "arg": s}})),
-            (Ty::Decimal, Value::Number(n)) => {
-                Ok(json!({"__extn": {"fn": "decimal", "arg": decimal_text(n)}}))
-            }
+            (Ty::Decimal, Value::Number(_)) => self
+                .decimal_literal(path)
+                .map(|text| json!({"__extn": {"fn": "decimal", "arg": text}})),
             (Ty::IpAddr, Value::String(s)) => Ok(json!({"__extn": {"fn": "ip", "arg": s}})),
             (_, other) => Err(wrong(&describe_yaml(other))),
         }
@@ -391,13 +456,17 @@ fn describe_yaml(v: &Value) -> String {
     }
 }
 
-fn decimal_text(n: &serde_yaml::Number) -> String {
-    let s = n.to_string();
-    if s.contains('.') {
-        s
-    } else {
-        format!("{s}.0")
-    }
+/// Cedar's decimal text for a plain YAML number written as `-12`, `12.5`
+/// or `123456789012345.6789`, exactly as written; `None` for any other
+/// spelling (exponents, hexadecimal, a leading `+` or `.`).
+fn decimal_text(written: &str) -> Option<String> {
+    let digits = written.strip_prefix('-').unwrap_or(written);
+    let (whole, fraction) = digits.split_once('.').unwrap_or((digits, "0"));
+    let all_digits = |t: &str| !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit());
+    (all_digits(whole) && all_digits(fraction)).then(|| {
+        let sign = if written.starts_with('-') { "-" } else { "" };
+        format!("{sign}{whole}.{fraction}")
+    })
 }
 
 /// Normalises a date (`2024-05-02`) or an RFC 3339 timestamp into the form
@@ -469,6 +538,19 @@ mod tests {
         assert!(datetime("2024-05-02T10:00:00")
             .unwrap_err()
             .contains("time zone"));
+    }
+
+    #[test]
+    fn decimals_keep_the_digits_as_written() {
+        assert_eq!(
+            decimal_text("123456789012345.6789").as_deref(),
+            Some("123456789012345.6789")
+        );
+        assert_eq!(decimal_text("-12").as_deref(), Some("-12.0"));
+        assert_eq!(decimal_text("0.10").as_deref(), Some("0.10"));
+        for other in ["1e3", "+1.5", ".5", "5.", "0x1F", "1_000", "-", ""] {
+            assert_eq!(decimal_text(other), None, "{other}");
+        }
     }
 
     #[test]

@@ -35,6 +35,20 @@ fn serde_error(file: &SourceFile, err: &serde_yaml::Error) -> Box<Diag> {
         Some(i) => text[..i].to_string(),
         None => text.clone(),
     };
+    if let Some(number) = huge_integer(&message) {
+        let diag = Diag::new(
+            Code::WrongType,
+            format!("the number {number} is beyond any number Cedar holds"),
+        )
+        .with_help(
+            "Cedar's whole numbers (Long) run from -9223372036854775808 to 9223372036854775807; write larger values as text",
+        );
+        return match err.location() {
+            Some(loc) => diag.at(file, token_span(&file.text, loc.index()), "out of range"),
+            None => diag.in_file(file),
+        }
+        .boxed();
+    }
     let code = if message.contains("unknown field") || message.contains("unknown variant") {
         Code::YamlUnknownKey
     } else if message.contains("recursion limit") || message.contains("repetition limit") {
@@ -52,6 +66,14 @@ fn serde_error(file: &SourceFile, err: &serde_yaml::Error) -> Box<Diag> {
         None => diag.in_file(file),
     };
     diag.boxed()
+}
+
+/// The integer of serde_yaml's "invalid type: integer `N` as i128" (a
+/// number beyond 64 bits), if that is the error.
+fn huge_integer(message: &str) -> Option<&str> {
+    let rest = message.split("integer `").nth(1)?;
+    let (number, tail) = rest.split_once('`')?;
+    (tail.starts_with(" as i128") || tail.starts_with(" as u128")).then_some(number)
 }
 
 fn label_for(code: Code) -> &'static str {
