@@ -31,9 +31,6 @@ pub struct RegimeFiles {
     pub scenarios: Vec<PathBuf>,
 }
 
-/// Deepest folder nesting walked under a regime.
-const MAX_WALK_DEPTH: usize = 16;
-
 /// Finds every regime under `root`. Problems (unreadable folders, symlink
 /// loops, a regime with half its files) go to `diags`.
 pub fn discover(root: &Path, diags: &mut Diagnostics) -> Vec<RegimeFiles> {
@@ -184,10 +181,7 @@ fn walk(root: &Path, dir: &Path, diags: &mut Diagnostics) -> Vec<PathBuf> {
         return Vec::new();
     }
     let mut out = Vec::new();
-    let walker = WalkDir::new(dir)
-        .follow_links(true)
-        .max_depth(MAX_WALK_DEPTH)
-        .sort_by_file_name();
+    let walker = WalkDir::new(dir).follow_links(true).sort_by_file_name();
     for entry in walker {
         match entry {
             Ok(e) if e.file_type().is_file() => out.push(e.into_path()),

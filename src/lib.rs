@@ -125,10 +125,39 @@ impl RunOptions {
 pub fn run(root: &Path, options: &RunOptions) -> Result<Report, Vec<Diag>> {
     let resolved = options.resolve()?;
     let (project, outcomes) = load::load_evaluated(root, &resolved.load, &resolved.selection)?;
-    Ok(Report::build(
-        &project,
-        outcomes,
-        &resolved.selection,
-        resolved.today,
-    ))
+    let report = Report::build(&project, outcomes, &resolved.selection, resolved.today);
+    match unmatched_filter(options, &report) {
+        Some(diag) => Err(vec![diag]),
+        None => Ok(report),
+    }
+}
+
+/// A usage error when `--requirement` or `--scenario` selects nothing, as
+/// `--regime` does: a filter that matches nothing must not pass quietly.
+fn unmatched_filter(options: &RunOptions, report: &Report) -> Option<Diag> {
+    let (flag, patterns) =
+        if report.totals.requirements.total == 0 && !options.requirements.is_empty() {
+            ("--requirement", &options.requirements)
+        } else if report.totals.scenarios.total == 0 && !options.scenarios.is_empty() {
+            ("--scenario", &options.scenarios)
+        } else {
+            return None;
+        };
+    Some(
+        Diag::new(
+            Code::Usage,
+            format!(
+                "no {} matches the {flag} filter `{}`",
+                if flag == "--scenario" {
+                    "scenario"
+                } else {
+                    "requirement"
+                },
+                patterns.join("`, `")
+            ),
+        )
+        .with_help(format!(
+            "{flag} takes a substring or a glob (`*`, `?`, `[`), compared without regard to case"
+        )),
+    )
 }

@@ -113,13 +113,27 @@ fn cli_cases() {
         "expected the whole corpus, found {}",
         cases.len()
     );
+    // Every case runs, and every mismatch is listed at the end (insta
+    // writes a `.snap.new` for each), instead of stopping at the first.
+    let mut mismatches = Vec::new();
     for case in cases {
         let name = case.file_name().unwrap().to_string_lossy().into_owned();
         let output = run_case(&case);
-        insta::with_settings!({snapshot_path => "cli-cases/snapshots", prepend_module_to_snapshot => false, omit_expression => true}, {
-            insta::assert_snapshot!(name, output);
+        let checked = std::panic::catch_unwind(|| {
+            insta::with_settings!({snapshot_path => "cli-cases/snapshots", prepend_module_to_snapshot => false, omit_expression => true}, {
+                insta::assert_snapshot!(name.clone(), output);
+            });
         });
+        if checked.is_err() {
+            mismatches.push(name);
+        }
     }
+    assert!(
+        mismatches.is_empty(),
+        "{} CLI cases differ from their snapshots: {}",
+        mismatches.len(),
+        mismatches.join(", ")
+    );
 }
 
 /// Every case that is about bad input must exit 2 (a wrong exit code would

@@ -33,11 +33,23 @@ pub struct GlobalArgs {
     pub color: ColorChoice,
     /// Evaluate on this many threads (default: one per core). The output does
     /// not depend on it.
-    #[arg(long, short = 'j', global = true, value_name = "N")]
+    #[arg(long, short = 'j', global = true, value_name = "N", value_parser = jobs)]
     pub jobs: Option<usize>,
     /// The date waivers expire against, YYYY-MM-DD [default: the current date].
     #[arg(long, global = true, value_name = "DATE")]
     pub today: Option<String>,
+}
+
+/// The most threads `-j` takes: far beyond any machine's cores, well below
+/// what exhausts the system's threads.
+const MAX_JOBS: usize = 256;
+
+/// `-j N`: a whole number from 1 to [`MAX_JOBS`].
+fn jobs(text: &str) -> Result<usize, String> {
+    match text.parse::<usize>() {
+        Ok(n) if (1..=MAX_JOBS).contains(&n) => Ok(n),
+        _ => Err(format!("give a number of threads from 1 to {MAX_JOBS}")),
+    }
 }
 
 /// When to colour the output.

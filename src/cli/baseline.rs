@@ -26,6 +26,17 @@ pub fn check(
     term: &Terminal,
 ) -> Exit {
     let folder = global.root.join(dir);
+    if !folder.is_dir() {
+        let diag = lexgate::diagnostic::Diag::new(
+            lexgate::diagnostic::Code::Usage,
+            format!("the baseline folder `{}` does not exist", dir.display()),
+        )
+        .with_help(
+            "run `lexgate report` to write the reports, commit them, then compare with --baseline",
+        );
+        term.diagnostics(&[diag], "nothing was compared");
+        return Exit::Invalid;
+    }
     let files = report_files(report);
     let changes = baseline::changes(&folder, &files, !narrowed);
     let written = if in_ci() {

@@ -39,7 +39,7 @@ pub fn run(global: &GlobalArgs, args: &CoverageArgs, term: &Terminal) -> Exit {
     }
     if args.fail_on_gaps && !with_gaps.is_empty() {
         term.err(&format!(
-            "error: provisions of the source not accounted for in {}\n",
+            "error: the clause map has gaps in {}\n",
             with_gaps.join(", ")
         ));
         exit = Exit::Failed;
@@ -64,8 +64,13 @@ fn clauses(out: &mut String, report: &Report) -> Vec<String> {
         };
         let _ = writeln!(
             out,
-            "{}: {} provisions: {} encoded, {} decide nothing, {} gaps",
-            r.id, map.provisions, map.encoded, map.no_rule, map.gaps
+            "{}: {} provisions: {} encoded, {} with no rule to encode, {} {}",
+            r.id,
+            map.provisions,
+            map.encoded,
+            map.no_rule,
+            map.gaps,
+            if map.gaps == 1 { "gap" } else { "gaps" }
         );
         for gap in map.gap_entries() {
             let partly = if gap.requirements.is_empty() {

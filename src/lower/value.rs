@@ -479,8 +479,9 @@ pub fn datetime(s: &str) -> Result<String, String> {
     if !s.contains('T') {
         return Err("a moment needs a `T` between date and time, e.g. 2024-05-02T10:00:00Z".into());
     }
+    check_offset(s)?;
     let ts: jiff::Timestamp = s.parse().map_err(|e: jiff::Error| {
-        if s.ends_with('Z') || s.contains('+') || s[10..].contains('-') {
+        if s.ends_with('Z') || s.contains('+') || s.get(10..).is_some_and(|t| t.contains('-')) {
             e.to_string()
         } else {
             "a moment needs a time zone: add Z for UTC or an offset such as +02:00".to_string()
@@ -490,6 +491,26 @@ pub fn datetime(s: &str) -> Result<String, String> {
         Ok(ts.strftime("%Y-%m-%dT%H:%M:%SZ").to_string())
     } else {
         Ok(ts.strftime("%Y-%m-%dT%H:%M:%S%.3fZ").to_string())
+    }
+}
+
+/// RFC 3339 offsets stop at ±23:59; a wider one (`+25:59`) is refused
+/// rather than shifted.
+fn check_offset(s: &str) -> Result<(), String> {
+    let Some((_, time)) = s.split_once('T') else {
+        return Ok(());
+    };
+    let Some(at) = time.rfind(['+', '-']) else {
+        return Ok(());
+    };
+    let offset = &time[at + 1..];
+    let (hours, minutes) = offset.split_once(':').unwrap_or((offset, "0"));
+    match (hours.parse::<u32>(), minutes.parse::<u32>()) {
+        (Ok(h), Ok(m)) if h > 23 || m > 59 => Err(format!(
+            "the offset `{}` is beyond what a time zone can be: offsets run from -23:59 to +23:59",
+            &time[at..]
+        )),
+        _ => Ok(()),
     }
 }
 
@@ -535,6 +556,15 @@ mod tests {
             "2024-05-02T10:00:00.250Z"
         );
         assert!(datetime("2024-05-02 10:00").unwrap_err().contains("T"));
+        assert!(datetime("2024-05-02T10:00:00+25:59")
+            .unwrap_err()
+            .contains("offsets run from -23:59 to +23:59"));
+        assert!(datetime("2024-05-02T10:00:00-23:60").is_err());
+        assert_eq!(
+            datetime("2024-05-02T10:00:00-23:59").unwrap(),
+            "2024-05-03T09:59:00Z"
+        );
+        assert!(datetime("2024-05-0é T10:00:00").is_err());
         assert!(datetime("2024-05-02T10:00:00")
             .unwrap_err()
             .contains("time zone"));

@@ -261,10 +261,15 @@ fn render_regime(out: &mut String, r: &RegimeReport, options: HumanOptions, p: &
     if let Some(map) = r.clause_map.as_ref().filter(|m| m.gaps > 0) {
         let _ = writeln!(
             out,
-            "  {} {} of {} provisions of the source are gaps (lexgate coverage --clauses lists them)",
+            "  {} {} of {} provisions of the source {} (lexgate coverage --clauses lists them)",
             p.paint(yellow(), "warning:"),
             map.gaps,
-            map.provisions
+            map.provisions,
+            if map.gaps == 1 {
+                "is a gap"
+            } else {
+                "are gaps"
+            }
         );
     }
 }

@@ -223,8 +223,12 @@ fn clause_map(out: &mut String, r: &RegimeReport) {
     let _ = writeln!(out, "## Clause map\n");
     let _ = writeln!(
         out,
-        "- Provisions: {} — {} encoded, {} decide nothing, {} gaps\n",
-        map.provisions, map.encoded, map.no_rule, map.gaps
+        "- Provisions: {} — {} encoded, {} with no rule to encode, {} {}\n",
+        map.provisions,
+        map.encoded,
+        map.no_rule,
+        map.gaps,
+        if map.gaps == 1 { "gap" } else { "gaps" }
     );
     let _ = writeln!(
         out,
