@@ -48,6 +48,7 @@ codes! {
     YamlSyntax => "yaml-syntax", "a YAML file is not well-formed or has the wrong structure";
     YamlUnknownKey => "unknown-key", "a YAML mapping has a key lexgate does not know";
     YamlLimit => "yaml-limit", "a YAML file nests too deep or expands aliases too much";
+    EmptyFile => "empty-file", "a case file holds nothing: it is empty or only comments";
     SchemaError => "schema-error", "a Cedar schema does not parse or is not a single namespace";
     PolicyParse => "policy-parse", "a Cedar policy does not parse";
     PolicyValidation => "policy-validation", "a Cedar policy fails strict validation against its schema";
@@ -133,13 +134,9 @@ impl Diag {
     pub fn at(mut self, file: &SourceFile, span: SourceSpan, label: impl Into<String>) -> Self {
         self.file = Some(file.clone());
         let start = span.offset().min(file.text.len());
-        let line_start = file.text[..start].rfind('\n').map(|i| i + 1).unwrap_or(0);
-        let line_end = file.text[start..]
-            .find('\n')
-            .map(|i| start + i)
-            .unwrap_or(file.text.len());
+        let (line_start, line_end) = file.line_bounds(start);
         if line_end - line_start > MAX_QUOTED_LINE {
-            let column = file.text[line_start..start].chars().count() + 1;
+            let column = file.column_of(start);
             self.message = format!(
                 "{} (line {}, column {column}; the line is too long to show)",
                 self.message,
@@ -328,9 +325,15 @@ pub fn did_you_mean<'a>(
     wanted: &str,
     candidates: impl IntoIterator<Item = &'a str>,
 ) -> Option<String> {
+    // Names are short; comparing a megabyte-long one would take minutes.
+    const LONGEST_COMPARED: usize = 256;
+    if wanted.len() > LONGEST_COMPARED {
+        return None;
+    }
     let wanted_lower = wanted.to_lowercase();
     candidates
         .into_iter()
+        .filter(|c| c.len() <= LONGEST_COMPARED)
         .map(|c| (strsim::jaro_winkler(&wanted_lower, &c.to_lowercase()), c))
         .filter(|(score, _)| *score >= 0.8)
         .max_by(|a, b| a.0.total_cmp(&b.0).then_with(|| b.1.cmp(a.1)))
@@ -349,6 +352,8 @@ mod tests {
             Some("did you mean `tax_accounting`?")
         );
         assert_eq!(did_you_mean("zzz", names), None);
+        let long = "tax_accounting".repeat(100_000);
+        assert_eq!(did_you_mean(&long, names), None);
     }
 
     /// The codes are an interface (CI scripts match on them): this snapshot

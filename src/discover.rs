@@ -63,7 +63,7 @@ pub fn discover(root: &Path, diags: &mut Diagnostics) -> Vec<RegimeFiles> {
             scenarios: Vec::new(),
         };
         for path in walk(root, &policies_dir.join(&name), diags) {
-            match extension(&path) {
+            match extension(root, &path, diags) {
                 Some("cedarschema") => files.schemas.push(path),
                 Some("cedar") => files.policies.push(path),
                 Some("yaml")
@@ -77,7 +77,7 @@ pub fn discover(root: &Path, diags: &mut Diagnostics) -> Vec<RegimeFiles> {
             }
         }
         for path in walk(root, &cases_dir.join(&name), diags) {
-            if !matches!(extension(&path), Some("yaml" | "yml")) {
+            if !matches!(extension(root, &path, diags), Some("yaml" | "yml")) {
                 continue;
             }
             let top = path.parent() == Some(cases_dir.join(&name).as_path());
@@ -106,7 +106,7 @@ pub fn discover(root: &Path, diags: &mut Diagnostics) -> Vec<RegimeFiles> {
 pub fn policy_files(root: &Path, diags: &mut Diagnostics) -> Vec<PathBuf> {
     walk(root, &root.join("policies"), diags)
         .into_iter()
-        .filter(|p| extension(p) == Some("cedar"))
+        .filter(|p| p.extension().is_some_and(|e| e == "cedar"))
         .collect()
 }
 
@@ -147,8 +147,26 @@ fn check_complete(root: &Path, files: &RegimeFiles, diags: &mut Diagnostics) {
     }
 }
 
-fn extension(path: &Path) -> Option<&str> {
-    path.extension().and_then(|e| e.to_str())
+/// The file's extension when it is one lexgate reads, in lower case; a
+/// known extension in other case (`.YAML`) is a diagnostic, never skipped.
+fn extension<'a>(root: &Path, path: &'a Path, diags: &mut Diagnostics) -> Option<&'a str> {
+    let ext = path.extension().and_then(|e| e.to_str())?;
+    let known = ["yaml", "yml", "cedar", "cedarschema"];
+    if !known.contains(&ext) {
+        if let Some(lower) = known.iter().find(|k| k.eq_ignore_ascii_case(ext)) {
+            diags.push(
+                Diag::new(
+                    Code::IoError,
+                    format!(
+                        "`{}` is not read: lexgate reads `.{lower}` files, in lower case",
+                        display_name(root, path)
+                    ),
+                )
+                .with_help(format!("rename it to end in `.{lower}`")),
+            );
+        }
+    }
+    Some(ext)
 }
 
 fn subfolders(root: &Path, dir: &Path, diags: &mut Diagnostics) -> Vec<String> {
@@ -184,7 +202,9 @@ fn walk(root: &Path, dir: &Path, diags: &mut Diagnostics) -> Vec<PathBuf> {
     let walker = WalkDir::new(dir).follow_links(true).sort_by_file_name();
     for entry in walker {
         match entry {
-            Ok(e) if e.file_type().is_file() => out.push(e.into_path()),
+            // Pipes, devices and links to them too: reading refuses them
+            // with a diagnostic rather than skipping them without a word.
+            Ok(e) if !e.file_type().is_dir() => out.push(e.into_path()),
             Ok(_) => {}
             Err(e) => {
                 let path = e

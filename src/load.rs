@@ -21,7 +21,7 @@ use crate::schema::RegimeSchema;
 use crate::slice::PolicySlices;
 use crate::source::SourceFile;
 use crate::waiver::{self, Waiver};
-use crate::yaml::{self, Path, YamlIndex};
+use crate::yaml::{Path, YamlIndex};
 
 /// A loaded project: every regime, ready to evaluate.
 #[derive(Debug)]
@@ -252,7 +252,7 @@ fn load_regime(
             let Some(file) = read(root, path, &mut d) else {
                 return (None, None, d);
             };
-            match yaml::parse::<ScenarioFile>(&file) {
+            match ScenarioFile::parse(&file) {
                 Ok((parsed, index)) => {
                     let names = FileNames::of(&file, &parsed, &index);
                     let lowered = schema
@@ -333,7 +333,7 @@ impl Regime {
         as_of: Option<&str>,
     ) -> Result<LoweredFile, Vec<Diag>> {
         let file = SourceFile::from_text(name, text);
-        let (parsed, index) = yaml::parse::<ScenarioFile>(&file).map_err(|d| vec![*d])?;
+        let (parsed, index) = ScenarioFile::parse(&file).map_err(|d| vec![*d])?;
         let refs = Refs {
             catalogue: Some(&self.catalogue),
             policies: &self.policies,

@@ -6,6 +6,10 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_yaml::{Mapping, Value};
 
+use crate::diagnostic::{Code, Diag};
+use crate::source::SourceFile;
+use crate::yaml::{self, YamlIndex};
+
 /// One scenario file.
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -23,6 +27,24 @@ pub struct ScenarioFile {
     /// The scenarios.
     #[serde(default)]
     pub scenarios: Vec<Scenario>,
+}
+
+impl ScenarioFile {
+    /// Parses a scenario file; an empty or comment-only file is a problem
+    /// (a truncated file must not turn its requirements untested quietly).
+    pub fn parse(file: &SourceFile) -> Result<(Self, YamlIndex), Box<Diag>> {
+        let (parsed, index) = yaml::parse::<Self>(file)?;
+        if index.is_empty() {
+            return Err(Diag::new(
+                Code::EmptyFile,
+                "this case file holds no scenarios: it is empty or only comments",
+            )
+            .in_file(file)
+            .with_help("add its fixtures and scenarios, or delete the file")
+            .boxed());
+        }
+        Ok((parsed, index))
+    }
 }
 
 /// One situation to evaluate, with its expectation.

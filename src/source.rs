@@ -26,36 +26,37 @@ pub struct SourceFile {
     pub text: Arc<str>,
     /// Byte offsets where lines start, for [`SourceFile::line_of`].
     line_starts: Arc<[usize]>,
+    /// True when the text is ASCII: a column is then a byte count.
+    ascii: bool,
 }
 
 impl SourceFile {
-    /// Reads `path`, naming it relative to `root` in diagnostics.
+    /// Reads `path`, naming it relative to `root` in diagnostics: a regular
+    /// file of at most [`MAX_FILE_BYTES`], in UTF-8 (a leading byte-order
+    /// mark is dropped), without control characters.
     pub fn read(root: &Path, path: &Path) -> Result<Self, Box<Diag>> {
         let name = display_name(root, path);
-        let meta = std::fs::metadata(path)
-            .map_err(|e| Diag::new(Code::IoError, format!("cannot read `{name}`: {e}")).boxed())?;
-        if meta.len() > MAX_FILE_BYTES {
+        let bytes = read_bounded(path, &name)?;
+        let bytes = bytes.strip_prefix(UTF8_BOM).unwrap_or(&bytes);
+        let text = match std::str::from_utf8(bytes) {
+            Ok(text) => text,
+            Err(e) => return Err(not_utf8(&name, bytes, &e).boxed()),
+        };
+        if let Some((offset, c)) = text
+            .char_indices()
+            .find(|(_, c)| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+        {
+            let (line, column) = line_and_column(text, offset);
             return Err(Diag::new(
-                Code::FileTooLarge,
+                Code::NotUtf8,
                 format!(
-                    "`{name}` is {} bytes, more than the limit of {MAX_FILE_BYTES} bytes",
-                    meta.len()
+                    "`{name}` holds a control character (U+{:04X}) at line {line}, column {column}",
+                    u32::from(c)
                 ),
             )
-            .with_help("split the file; no legal case needs a file this large")
+            .with_help("remove it: case and policy files are plain text")
             .boxed());
         }
-        let bytes = std::fs::read(path)
-            .map_err(|e| Diag::new(Code::IoError, format!("cannot read `{name}`: {e}")).boxed())?;
-        let text = String::from_utf8(bytes).map_err(|e| {
-            let offset = e.utf8_error().valid_up_to();
-            Diag::new(
-                Code::NotUtf8,
-                format!("`{name}` is not valid UTF-8 (first bad byte at offset {offset})"),
-            )
-            .with_help("save the file as UTF-8")
-            .boxed()
-        })?;
         Ok(Self::new(name, path.to_path_buf(), text.into()))
     }
 
@@ -66,6 +67,7 @@ impl SourceFile {
     }
 
     fn new(name: String, path: PathBuf, text: Arc<str>) -> Self {
+        let ascii = text.is_ascii();
         let line_starts = std::iter::once(0)
             .chain(
                 text.bytes()
@@ -78,6 +80,7 @@ impl SourceFile {
             name,
             path,
             text,
+            ascii,
             line_starts,
         }
     }
@@ -87,6 +90,30 @@ impl SourceFile {
         NamedSource::new(&self.name, Arc::clone(&self.text)).with_language(language_of(&self.name))
     }
 
+    /// The byte range of the line that holds `offset`, without its newline.
+    pub fn line_bounds(&self, offset: usize) -> (usize, usize) {
+        let line = self.line_of(offset);
+        let start = self.line_starts[line - 1];
+        let end = self
+            .line_starts
+            .get(line)
+            .map(|next| next - 1)
+            .unwrap_or(self.text.len());
+        (start, end.max(start))
+    }
+
+    /// 1-based character column of a byte offset within its line.
+    pub fn column_of(&self, offset: usize) -> usize {
+        let offset = offset.min(self.text.len());
+        let (start, _) = self.line_bounds(offset);
+        let before = self.text.get(start..offset).unwrap_or_default();
+        if self.ascii {
+            before.len() + 1
+        } else {
+            before.chars().count() + 1
+        }
+    }
+
     /// 1-based line of a byte offset.
     pub fn line_of(&self, offset: usize) -> usize {
         // The number of line starts at or before the offset (a newline at
@@ -94,6 +121,72 @@ impl SourceFile {
         let end = offset.min(self.text.len());
         self.line_starts.partition_point(|&start| start <= end)
     }
+}
+
+/// The UTF-8 byte-order mark some editors write at the start of a file.
+const UTF8_BOM: &[u8] = b"\xef\xbb\xbf";
+
+/// The bytes of a regular file of at most [`MAX_FILE_BYTES`]: a FIFO, a
+/// device or a link to one is refused before it is read (reading it could
+/// block or never end), and the read itself stops at the limit.
+pub fn read_bounded(path: &Path, name: &str) -> Result<Vec<u8>, Box<Diag>> {
+    use std::io::Read;
+    let cannot =
+        |e: std::io::Error| Diag::new(Code::IoError, format!("cannot read `{name}`: {e}")).boxed();
+    let meta = std::fs::metadata(path).map_err(cannot)?;
+    if !meta.is_file() {
+        return Err(Diag::new(
+            Code::IoError,
+            format!("`{name}` is not a regular file (a folder, pipe, device or socket)"),
+        )
+        .with_help("lexgate reads only ordinary files: remove it or give it another name")
+        .boxed());
+    }
+    let too_large = |len: u64| {
+        Diag::new(
+            Code::FileTooLarge,
+            format!("`{name}` is {len} bytes, more than the limit of {MAX_FILE_BYTES} bytes"),
+        )
+        .with_help("split the file; no legal case needs a file this large")
+        .boxed()
+    };
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(too_large(meta.len()));
+    }
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|f| f.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes))
+        .map_err(cannot)?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(too_large(bytes.len() as u64));
+    }
+    Ok(bytes)
+}
+
+/// "not valid UTF-8 at line L, column C (bytes ff fe)".
+fn not_utf8(name: &str, bytes: &[u8], e: &std::str::Utf8Error) -> Diag {
+    let offset = e.valid_up_to();
+    let valid = std::str::from_utf8(&bytes[..offset]).unwrap_or_default();
+    let (line, column) = line_and_column(valid, offset);
+    let bad = &bytes[offset..bytes.len().min(offset + e.error_len().unwrap_or(1).max(1))];
+    let hex: Vec<String> = bad.iter().map(|b| format!("{b:02x}")).collect();
+    Diag::new(
+        Code::NotUtf8,
+        format!(
+            "`{name}` is not valid UTF-8 at line {line}, column {column} (byte{} {})",
+            if bad.len() == 1 { "" } else { "s" },
+            hex.join(" ")
+        ),
+    )
+    .with_help("save the file as UTF-8 (in most editors: Save with Encoding → UTF-8)")
+}
+
+/// 1-based line and character column of a byte offset in `text`.
+fn line_and_column(text: &str, offset: usize) -> (usize, usize) {
+    let before = &text[..offset.min(text.len())];
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map(|i| i + 1).unwrap_or(0);
+    (line, before[line_start..].chars().count() + 1)
 }
 
 fn language_of(name: &str) -> &'static str {
@@ -159,5 +252,47 @@ mod tests {
         std::fs::write(&p, b"a: \xff\xfe\n").unwrap();
         let err = SourceFile::read(dir.path(), &p).unwrap_err();
         assert_eq!(err.code, Code::NotUtf8);
+        std::fs::write(&p, b"a: 1\nbb: x\xff\xfey\n").unwrap();
+        let err = SourceFile::read(dir.path(), &p).unwrap_err();
+        assert_eq!(
+            err.message,
+            "`bad.yaml` is not valid UTF-8 at line 2, column 6 (byte ff)"
+        );
+    }
+
+    #[test]
+    fn drops_a_byte_order_mark_and_refuses_control_characters() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("f.yaml");
+        std::fs::write(&p, b"\xef\xbb\xbfa: 1\n").unwrap();
+        assert_eq!(&*SourceFile::read(dir.path(), &p).unwrap().text, "a: 1\n");
+        std::fs::write(&p, b"a: 1\nb: x\x00\n").unwrap();
+        let err = SourceFile::read(dir.path(), &p).unwrap_err();
+        assert_eq!(
+            err.message,
+            "`f.yaml` holds a control character (U+0000) at line 2, column 5"
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn refuses_what_is_not_a_regular_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let link = dir.path().join("zero.yaml");
+        std::os::unix::fs::symlink("/dev/zero", &link).unwrap();
+        let err = SourceFile::read(dir.path(), &link).unwrap_err();
+        assert!(
+            err.message.contains("is not a regular file"),
+            "{}",
+            err.message
+        );
+    }
+
+    #[test]
+    fn line_bounds_exclude_the_newline() {
+        let f = SourceFile::from_text("a.yaml", "ab\ncde\n");
+        assert_eq!(f.line_bounds(0), (0, 2));
+        assert_eq!(f.line_bounds(4), (3, 6));
+        assert_eq!(f.line_bounds(7), (7, 7));
     }
 }

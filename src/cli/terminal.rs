@@ -7,6 +7,10 @@ use miette::{GraphicalReportHandler, GraphicalTheme};
 
 use super::args::ColorChoice;
 
+/// Most diagnostics shown in one run: enough to fix a file in one pass;
+/// thousands would take long to render and nobody reads them.
+pub const MAX_SHOWN: usize = 50;
+
 /// Where and how to print.
 pub struct Terminal {
     color_stdout: bool,
@@ -47,7 +51,8 @@ impl Terminal {
         let _ = err.flush();
     }
 
-    /// Prints diagnostics to standard error, then a one-line summary.
+    /// Prints diagnostics to standard error (the first [`MAX_SHOWN`], then a
+    /// count of the rest), then a one-line summary.
     pub fn diagnostics(&self, diags: &[Diag], what: &str) {
         let theme = if self.color_stderr {
             GraphicalTheme::unicode()
@@ -56,11 +61,17 @@ impl Terminal {
         };
         let handler = GraphicalReportHandler::new_themed(theme).with_width(100);
         let mut text = String::new();
-        for d in diags {
+        for d in diags.iter().take(MAX_SHOWN) {
             let _ = handler.render_report(&mut text, d);
             text.push('\n');
         }
         let n = diags.len();
+        if n > MAX_SHOWN {
+            text.push_str(&format!(
+                "... and {} more problems, not shown: fix the ones above first\n",
+                n - MAX_SHOWN
+            ));
+        }
         text.push_str(&format!(
             "error: {n} problem{} found; {what}\n",
             if n == 1 { "" } else { "s" }

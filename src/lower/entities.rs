@@ -331,11 +331,31 @@ pub fn lower(
     }))
 }
 
-/// The first cycle of `in` edges among lowered entities, found in sorted
-/// order so that the report is the same on every run (Cedar's own message
-/// names whichever vertex its hash map yields first). Returns the entity
-/// uids around the cycle, starting and ending with the same one.
-pub fn find_cycle(entities: &[&Json]) -> Option<Vec<String>> {
+/// Longest chain of `in` links accepted among a file's entities: legal
+/// hierarchies (a person in a firm in a group) are a few levels deep, and
+/// Cedar's transitive closure of a chain of thousands takes gigabytes (or
+/// overflows the stack).
+pub const MAX_HIERARCHY_DEPTH: usize = 100;
+
+/// What is wrong with the `in` links among lowered entities.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Hierarchy {
+    /// A cycle: the uids around it, starting and ending with the same one.
+    Cycle(Vec<String>),
+    /// A chain longer than [`MAX_HIERARCHY_DEPTH`], from this uid down.
+    TooDeep {
+        /// The uid the longest chain starts from.
+        start: String,
+        /// Its length in entities.
+        depth: usize,
+    },
+}
+
+/// The first cycle of `in` edges among lowered entities, or else a chain
+/// deeper than [`MAX_HIERARCHY_DEPTH`], found in sorted order so that the
+/// report is the same on every run (Cedar's own message names whichever
+/// vertex its hash map yields first).
+pub fn hierarchy_problem(entities: &[&Json]) -> Option<Hierarchy> {
     let uid = |v: &Json| {
         format!(
             "{}::{}",
@@ -355,7 +375,8 @@ pub fn find_cycle(entities: &[&Json]) -> Option<Vec<String>> {
     #[derive(Clone, Copy, PartialEq)]
     enum Mark {
         Open,
-        Done,
+        /// Finished, with the length of the longest chain from it.
+        Done(usize),
     }
     let mut marks: BTreeMap<String, Mark> = BTreeMap::new();
     for start in edges.keys() {
@@ -368,7 +389,9 @@ pub fn find_cycle(entities: &[&Json]) -> Option<Vec<String>> {
         while let Some((node, next)) = stack.last().cloned() {
             let children = edges.get(&node).map(Vec::as_slice).unwrap_or(&[]);
             if next < children.len() {
-                stack.last_mut().expect("non-empty").1 += 1;
+                if let Some(top) = stack.last_mut() {
+                    top.1 += 1;
+                }
                 let child = children[next].clone();
                 match marks.get(&child) {
                     Some(Mark::Open) => {
@@ -376,21 +399,39 @@ pub fn find_cycle(entities: &[&Json]) -> Option<Vec<String>> {
                         let mut cycle: Vec<String> =
                             stack[from..].iter().map(|(n, _)| n.clone()).collect();
                         cycle.push(child);
-                        return Some(cycle);
+                        return Some(Hierarchy::Cycle(cycle));
                     }
-                    Some(Mark::Done) => {}
+                    Some(Mark::Done(_)) => {}
                     None => {
                         marks.insert(child.clone(), Mark::Open);
                         stack.push((child, 0));
                     }
                 }
             } else {
-                marks.insert(node, Mark::Done);
+                let below = children
+                    .iter()
+                    .filter_map(|c| match marks.get(c) {
+                        Some(Mark::Done(d)) => Some(*d),
+                        _ => None,
+                    })
+                    .max()
+                    .unwrap_or(0);
+                marks.insert(node, Mark::Done(below + 1));
                 stack.pop();
             }
         }
     }
-    None
+    let (start, depth) = marks
+        .iter()
+        .filter_map(|(uid, m)| match m {
+            Mark::Done(d) => Some((uid, *d)),
+            Mark::Open => None,
+        })
+        .max_by(|a, b| a.1.cmp(&b.1).then_with(|| b.0.cmp(a.0)))?;
+    (depth > MAX_HIERARCHY_DEPTH).then(|| Hierarchy::TooDeep {
+        start: start.clone(),
+        depth,
+    })
 }
 
 #[cfg(test)]
@@ -410,9 +451,12 @@ mod tests {
         let b = entity("b", &["c"]);
         let c = entity("c", &["a"]);
         let d = entity("d", &["a"]);
-        let expected = vec!["N::T::a", "N::T::b", "N::T::c", "N::T::a"];
-        assert_eq!(find_cycle(&[&a, &b, &c, &d]).unwrap(), expected);
-        assert_eq!(find_cycle(&[&d, &c, &b, &a]).unwrap(), expected);
+        let expected: Vec<String> = ["N::T::a", "N::T::b", "N::T::c", "N::T::a"]
+            .map(String::from)
+            .to_vec();
+        let expected = Some(Hierarchy::Cycle(expected));
+        assert_eq!(hierarchy_problem(&[&a, &b, &c, &d]), expected);
+        assert_eq!(hierarchy_problem(&[&d, &c, &b, &a]), expected);
     }
 
     #[test]
@@ -420,6 +464,35 @@ mod tests {
         let a = entity("a", &["b", "c"]);
         let b = entity("b", &["c"]);
         let c = entity("c", &[]);
-        assert_eq!(find_cycle(&[&a, &b, &c]), None);
+        assert_eq!(hierarchy_problem(&[&a, &b, &c]), None);
+    }
+
+    #[test]
+    fn a_chain_longer_than_the_limit_is_named_by_its_start() {
+        let chain = |n: usize| -> Vec<Json> {
+            (0..n)
+                .map(|i| {
+                    let parent = format!("e{:05}", i + 1);
+                    if i + 1 < n {
+                        entity(&format!("e{i:05}"), &[parent.as_str()])
+                    } else {
+                        entity(&format!("e{i:05}"), &[])
+                    }
+                })
+                .collect()
+        };
+        let at_limit = chain(MAX_HIERARCHY_DEPTH);
+        assert_eq!(
+            hierarchy_problem(&at_limit.iter().collect::<Vec<_>>()),
+            None
+        );
+        let long = chain(10_000);
+        assert_eq!(
+            hierarchy_problem(&long.iter().collect::<Vec<_>>()),
+            Some(Hierarchy::TooDeep {
+                start: "N::T::e00000".into(),
+                depth: 10_000
+            })
+        );
     }
 }

@@ -158,8 +158,8 @@ pub fn lower_file(
     if !fixtures_ok {
         return None;
     }
-    if let Some(cycle) = entities::find_cycle(&fixture_json.iter().collect::<Vec<_>>()) {
-        diags.push(cycle_diag(&ctx, &fixture_specs, &cycle));
+    if let Some(problem) = entities::hierarchy_problem(&fixture_json.iter().collect::<Vec<_>>()) {
+        diags.push(hierarchy_diag(&ctx, &fixture_specs, &problem));
         return None;
     }
     let values = cedar::Values::new(schema);
@@ -228,26 +228,45 @@ fn rejected_fixture(ctx: &Ctx<'_>, d: Diag, spec: Option<&EntitySpec>) -> Diag {
     d.with_help("Cedar rejected the fixtures; check the entities named above against the schema")
 }
 
-/// A diagnostic for a cycle of `in` edges, at the first entity of the cycle.
-fn cycle_diag(ctx: &Ctx<'_>, specs: &[EntitySpec], cycle: &[String]) -> Diag {
+/// A diagnostic for a cycle of `in` edges, at the first entity of the
+/// cycle, or for a chain too deep, at the entity it starts from.
+fn hierarchy_diag(ctx: &Ctx<'_>, specs: &[EntitySpec], problem: &entities::Hierarchy) -> Diag {
     let short = |uid: &str| {
         uid.strip_prefix(&format!("{}::", ctx.schema.namespace))
             .unwrap_or(uid)
             .to_string()
     };
-    let words: Vec<String> = cycle.iter().map(|u| short(u)).collect();
-    let first = &words[0];
-    let diag = Diag::new(
-        Code::CedarEntity,
-        format!(
-            "entities are `in` each other in a cycle: {}",
-            words.join(" in ")
-        ),
-    )
-    .with_help("an entity cannot be (indirectly) its own parent; remove one of the `in:` links");
+    let (first, diag) = match problem {
+        entities::Hierarchy::Cycle(cycle) => {
+            let words: Vec<String> = cycle.iter().map(|u| short(u)).collect();
+            let diag = Diag::new(
+                Code::CedarEntity,
+                format!(
+                    "entities are `in` each other in a cycle: {}",
+                    words.join(" in ")
+                ),
+            )
+            .with_help(
+                "an entity cannot be (indirectly) its own parent; remove one of the `in:` links",
+            );
+            (words[0].clone(), diag)
+        }
+        entities::Hierarchy::TooDeep { start, depth } => {
+            let diag = Diag::new(
+                Code::CedarEntity,
+                format!(
+                    "a chain of `in:` links {depth} entities long starts at {}; at most {} are accepted",
+                    short(start),
+                    entities::MAX_HIERARCHY_DEPTH
+                ),
+            )
+            .with_help("legal hierarchies are a few levels deep: link each entity to the group it belongs to directly");
+            (short(start), diag)
+        }
+    };
     match specs
         .iter()
-        .find(|s| format!("{}::{}", s.r.ty, s.r.id) == *first)
+        .find(|s| format!("{}::{}", s.r.ty, s.r.id) == first)
     {
         Some(spec) => diag.at(ctx.file, ctx.index.key_span(&spec.path), "this entity"),
         None => diag.in_file(ctx.file),
@@ -443,12 +462,12 @@ impl ScenarioLowering<'_> {
             .filter(|j| !replaced.contains(&j["uid"].to_string()))
             .chain(touched_json)
             .collect();
-        match entities::find_cycle(&all) {
+        match entities::hierarchy_problem(&all) {
             None => Ok(()),
-            Some(cycle) => {
+            Some(problem) => {
                 let specs: Vec<EntitySpec> =
                     touched.iter().chain(self.fixture_specs).cloned().collect();
-                Err(Box::new(cycle_diag(self.ctx, &specs, &cycle)))
+                Err(Box::new(hierarchy_diag(self.ctx, &specs, &problem)))
             }
         }
     }

@@ -5,6 +5,11 @@ use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
 use yaml_rust2::scanner::Marker;
 
 use super::{token_span, MAX_DEPTH};
+
+/// Most values a document may hold with its aliases written out: far above
+/// any real case file (the bundled ones hold a few thousand), far below what
+/// exhausts memory when serde_yaml expands them.
+pub const MAX_NODES: usize = 1_000_000;
 use crate::diagnostic::{Code, Diag};
 use crate::source::SourceFile;
 
@@ -81,17 +86,49 @@ impl YamlIndex {
             too_deep: None,
             tagged: None,
             documents: 0,
+            sizes: Vec::new(),
+            anchors: std::collections::HashMap::new(),
+            expanded: 0,
+            too_large: None,
+            duplicate: None,
         };
+        // Event by event: yaml-rust2's `load` recurses once per nesting
+        // level, so a line of thousands of `- ` would overflow the stack
+        // before the depth limit below could stop it.
         let mut parser = Parser::new_from_str(&file.text);
-        if let Err(e) = parser.load(&mut builder, true) {
-            let offset = builder
-                .offsets
-                .byte(&file.text, e.marker().line(), e.marker().col());
-            return Err(
-                Diag::new(Code::YamlSyntax, format!("YAML syntax error: {}", e.info()))
+        loop {
+            match parser.next_token() {
+                Ok((Event::StreamEnd, _)) => break,
+                Ok((ev, mark)) => {
+                    builder.on_event(ev, mark);
+                    if builder.too_deep.is_some() || builder.too_large.is_some() {
+                        break;
+                    }
+                }
+                Err(e) => {
+                    let offset =
+                        builder
+                            .offsets
+                            .byte(&file.text, e.marker().line(), e.marker().col());
+                    return Err(Diag::new(
+                        Code::YamlSyntax,
+                        format!("YAML syntax error: {}", e.info()),
+                    )
                     .at(file, token_span(&file.text, offset), "here")
-                    .boxed(),
-            );
+                    .boxed());
+                }
+            }
+        }
+        if let Some(offset) = builder.too_large {
+            return Err(Diag::new(
+                Code::YamlLimit,
+                format!(
+                    "the document expands to more than {MAX_NODES} values once its aliases (`*name`) are written out"
+                ),
+            )
+            .at(file, token_span(&file.text, offset), "the limit is passed here")
+            .with_help("write the values out, or reuse fewer of them: no legal case needs this many")
+            .boxed());
         }
         if let Some(offset) = builder.too_deep {
             return Err(Diag::new(
@@ -104,6 +141,15 @@ impl YamlIndex {
                 "too deep from here on",
             )
             .with_help("a case file needs only a few levels; check for runaway indentation")
+            .boxed());
+        }
+        if let Some((key, span)) = builder.duplicate {
+            return Err(Diag::new(
+                Code::YamlSyntax,
+                format!("the key `{key}` appears twice in one mapping"),
+            )
+            .at(file, span, "second time")
+            .with_help("keep one of them; if a `- name:` line went missing above it, two scenarios (or entities) have run into one")
             .boxed());
         }
         if let Some(offset) = builder.tagged {
@@ -122,6 +168,11 @@ impl YamlIndex {
             .boxed());
         }
         Ok(Self { root: builder.root })
+    }
+
+    /// True when the document holds nothing (an empty or comment-only file).
+    pub fn is_empty(&self) -> bool {
+        self.root.is_none()
     }
 
     /// The node at `path`, if the document has one there.
@@ -172,6 +223,10 @@ struct CharOffsets {
     /// Byte offset of the start of every line.
     line_starts: Vec<usize>,
     text_len: usize,
+    /// The last position converted (line, column, byte): events come in
+    /// order, so the next one is found from there, not from the line's
+    /// start (a megabyte-long line would otherwise cost a scan per event).
+    last: std::cell::Cell<(usize, usize, usize)>,
 }
 
 impl CharOffsets {
@@ -181,6 +236,7 @@ impl CharOffsets {
         Self {
             line_starts,
             text_len: text.len(),
+            last: std::cell::Cell::new((1, 0, 0)),
         }
     }
 
@@ -190,11 +246,19 @@ impl CharOffsets {
             return self.text_len;
         };
         let end = self.line_starts.get(line).copied().unwrap_or(self.text_len);
-        text[start..end]
+        let (last_line, last_col, last_byte) = self.last.get();
+        let (from_col, from_byte) = if last_line == line && last_col <= col && last_byte >= start {
+            (last_col, last_byte)
+        } else {
+            (0, start)
+        };
+        let byte = text[from_byte..end]
             .char_indices()
-            .nth(col)
-            .map(|(i, _)| start + i)
-            .unwrap_or(end)
+            .nth(col - from_col)
+            .map(|(i, _)| from_byte + i)
+            .unwrap_or(end);
+        self.last.set((line, col, byte));
+        byte
     }
 }
 
@@ -206,6 +270,7 @@ enum Frame {
     Map {
         start: usize,
         entries: Vec<(String, Node)>,
+        seen: std::collections::HashSet<String>,
         pending_key: Option<(String, SourceSpan)>,
     },
 }
@@ -218,9 +283,33 @@ struct Builder<'a> {
     too_deep: Option<usize>,
     tagged: Option<usize>,
     documents: usize,
+    /// Per open collection: the values it holds so far (aliases expanded)
+    /// and its anchor id (0 for none).
+    sizes: Vec<(usize, usize)>,
+    /// The expanded size of every anchored node.
+    anchors: std::collections::HashMap<usize, usize>,
+    /// Values in the document with every alias written out.
+    expanded: usize,
+    too_large: Option<usize>,
+    /// The first key that a mapping repeats, and where it is repeated.
+    duplicate: Option<(String, SourceSpan)>,
 }
 
 impl Builder<'_> {
+    /// Counts a finished value of `size` (aliases expanded) towards its
+    /// parent, its anchor and the document's limit.
+    fn count(&mut self, size: usize, anchor: usize, offset: usize) {
+        if anchor > 0 {
+            self.anchors.insert(anchor, size);
+        }
+        if let Some((parent, _)) = self.sizes.last_mut() {
+            *parent = parent.saturating_add(size);
+        }
+        if self.expanded > MAX_NODES && self.too_large.is_none() {
+            self.too_large = Some(offset);
+        }
+    }
+
     fn finish(&mut self, node: Node) {
         match self.stack.last_mut() {
             None => self.root = Some(node),
@@ -229,6 +318,7 @@ impl Builder<'_> {
                 Frame::Map {
                     entries,
                     pending_key,
+                    seen,
                     ..
                 },
                 _,
@@ -238,6 +328,9 @@ impl Builder<'_> {
                     let key = self.text[node.span.offset()..node.span.offset() + node.span.len()]
                         .trim_matches(|c| c == '"' || c == '\'')
                         .to_string();
+                    if !seen.insert(key.clone()) && self.duplicate.is_none() {
+                        self.duplicate = Some((key.clone(), node.span));
+                    }
                     *pending_key = Some((key, node.span));
                 }
                 Some((key, key_span)) => entries.push((
@@ -279,15 +372,20 @@ impl MarkedEventReceiver for Builder<'_> {
         }
         match ev {
             Event::DocumentStart => self.documents += 1,
-            Event::Scalar(value, ..) => {
-                let span = self.scalar_span(offset, &value);
+            Event::Scalar(ref value, _, anchor, _) => {
+                self.expanded += 1;
+                self.count(1, anchor, offset);
+                let span = self.scalar_span(offset, value);
                 self.finish(Node {
                     span,
                     key_span: None,
                     kind: NodeKind::Scalar,
                 });
             }
-            Event::Alias(_) => {
+            Event::Alias(id) => {
+                let size = self.anchors.get(&id).copied().unwrap_or(1);
+                self.expanded = self.expanded.saturating_add(size);
+                self.count(size, 0, offset);
                 let span = token_span(self.text, offset);
                 self.finish(Node {
                     span,
@@ -300,6 +398,12 @@ impl MarkedEventReceiver for Builder<'_> {
                     self.too_deep = Some(offset);
                     return;
                 }
+                let anchor = match ev {
+                    Event::SequenceStart(a, _) | Event::MappingStart(a, _) => a,
+                    _ => 0,
+                };
+                self.expanded += 1;
+                self.sizes.push((1, anchor));
                 let frame = if matches!(ev, Event::SequenceStart(..)) {
                     Frame::Seq {
                         start: offset,
@@ -309,6 +413,7 @@ impl MarkedEventReceiver for Builder<'_> {
                     Frame::Map {
                         start: offset,
                         entries: Vec::new(),
+                        seen: std::collections::HashSet::new(),
                         pending_key: None,
                     }
                 };
@@ -318,6 +423,9 @@ impl MarkedEventReceiver for Builder<'_> {
                 let Some((frame, _)) = self.stack.pop() else {
                     return;
                 };
+                if let Some((size, anchor)) = self.sizes.pop() {
+                    self.count(size, anchor, offset);
+                }
                 let (start, kind) = match frame {
                     Frame::Seq { start, items } => (start, NodeKind::Seq(items)),
                     Frame::Map { start, entries, .. } => (start, NodeKind::Map(entries)),
