@@ -7,17 +7,20 @@
 //! baseline file that no regime produces any more: accepting it removes the
 //! baseline file (a real report is never empty).
 //!
-//! Accepting is all or nothing as far as the file system lets it be: every
-//! baseline file that will be replaced is first backed up, then the pending
-//! files are renamed one by one (each rename is atomic, so a file is always
-//! whole, old or new); if a rename fails, those already done are undone and
-//! every pending file is left where it was.
+//! Accepting is all or nothing: the renames and removals are written to a
+//! journal first ([`crate::journal`]), so a process killed midway leaves
+//! either the old baseline with its pending files (killed before the journal
+//! was written) or a journal that the next lexgate command completes. Every
+//! function here that reads or writes the folder completes such a journal
+//! first, so no command ever sees a mix of two runs.
 
 use std::io;
 use std::path::{Path, PathBuf};
 
 use crate::diagnostic::{Code, Diag};
+use crate::journal::{self, Step};
 use crate::output::{unified_diff, write_atomic, ReportFile};
+use crate::source::read_bounded;
 
 /// The suffix of a pending file.
 pub const PENDING_SUFFIX: &str = ".new";
@@ -48,10 +51,11 @@ impl Change {
 /// of `files`, then the stale baseline files (`*.md`, `*.json` that no file of
 /// `files` names) by name when `stale` is true — pass false when `files` come
 /// from a run narrowed to some regimes.
-pub fn changes(dir: &Path, files: &[ReportFile], stale: bool) -> Vec<Change> {
+pub fn changes(dir: &Path, files: &[ReportFile], stale: bool) -> Result<Vec<Change>, Box<Diag>> {
+    journal::recover(dir)?;
     let mut out = Vec::new();
     for f in files {
-        let old = std::fs::read_to_string(dir.join(&f.name)).ok();
+        let old = read_baseline(dir, &f.name)?;
         if old.as_deref() != Some(f.contents.as_str()) {
             out.push(Change {
                 name: f.name.clone(),
@@ -65,14 +69,34 @@ pub fn changes(dir: &Path, files: &[ReportFile], stale: bool) -> Vec<Change> {
             let report = name.ends_with(".md") || name.ends_with(".json");
             if report && !files.iter().any(|f| f.name == name) {
                 out.push(Change {
-                    old: std::fs::read_to_string(dir.join(&name)).ok(),
+                    old: read_baseline(dir, &name)?,
                     name,
                     new: None,
                 });
             }
         }
     }
-    out
+    Ok(out)
+}
+
+/// A baseline file's text, `None` when it does not exist; a pipe, a device,
+/// a file over the input limit or one that is not UTF-8 is a diagnostic
+/// (reading it could hang or exhaust memory).
+fn read_baseline(dir: &Path, name: &str) -> Result<Option<String>, Box<Diag>> {
+    let path = dir.join(name);
+    if std::fs::symlink_metadata(&path).is_err() {
+        return Ok(None);
+    }
+    let shown = path.display().to_string();
+    let bytes = read_bounded(&path, &shown)?;
+    String::from_utf8(bytes).map(Some).map_err(|_| {
+        Diag::new(
+            Code::NotUtf8,
+            format!("the baseline file `{shown}` is not UTF-8 text"),
+        )
+        .with_help("restore it from git, or delete it and accept the new report")
+        .boxed()
+    })
 }
 
 /// The names of the regular files directly in `dir`, sorted (none when `dir`
@@ -128,6 +152,7 @@ pub fn write_pending(
     files: &[ReportFile],
     complete: bool,
 ) -> Result<Vec<PathBuf>, Box<Diag>> {
+    journal::recover(dir)?;
     for p in pending(dir) {
         let ours = complete || files.iter().any(|f| f.name == p.name);
         if ours && !changes.iter().any(|c| c.name == p.name) {
@@ -145,6 +170,7 @@ pub fn write_pending(
 
 /// Deletes every pending file of `dir`; returns them.
 pub fn reject(dir: &Path) -> Result<Vec<Pending>, Box<Diag>> {
+    journal::recover(dir)?;
     let all = pending(dir);
     for p in &all {
         remove(&p.path)?;
@@ -153,87 +179,50 @@ pub fn reject(dir: &Path) -> Result<Vec<Pending>, Box<Diag>> {
 }
 
 /// Renames every pending file of `dir` over its baseline file (or removes the
-/// baseline file, for an empty pending file); returns them. On failure
-/// nothing is accepted: the baseline and the pending files are as they were.
+/// baseline file, for an empty pending file), as a whole; returns them.
 pub fn accept(dir: &Path) -> Result<Vec<Pending>, Box<Diag>> {
-    accept_with(dir, &mut |from, to| std::fs::rename(from, to))
+    accept_with(dir, &mut journal::apply_step)
 }
 
-/// [`accept`] with the rename step given, so that tests can make it fail.
+/// [`accept`] with the step given, so that tests can make it fail.
 fn accept_with(
     dir: &Path,
-    rename: &mut dyn FnMut(&Path, &Path) -> io::Result<()>,
+    apply: &mut dyn FnMut(&Path, &Step) -> io::Result<()>,
 ) -> Result<Vec<Pending>, Box<Diag>> {
+    journal::recover(dir)?;
     let all = pending(dir);
-    if all.is_empty() {
-        return Ok(all);
-    }
-    let fail = |p: &Pending, e: &dyn std::fmt::Display| {
-        Diag::new(
-            Code::WriteError,
-            format!(
-                "cannot accept `{}`: {e}; nothing was accepted",
-                p.path.display()
-            ),
-        )
-        .with_help("the baseline and the pending files are unchanged; fix the cause and run `lexgate accept` again")
-        .boxed()
-    };
-    // Write: a backup of every baseline file that will be replaced or removed.
-    let backups = tempfile::Builder::new()
-        .prefix(".lexgate-accept-")
-        .tempdir_in(dir)
-        .map_err(|e| fail(&all[0], &e))?;
-    let mut saved = Vec::new();
     for p in &all {
-        let target = dir.join(&p.name);
-        let backup = backups.path().join(&p.name);
-        let had = match std::fs::symlink_metadata(&target) {
-            Err(e) if e.kind() == io::ErrorKind::NotFound => false,
-            _ => {
-                std::fs::copy(&target, &backup).map_err(|e| fail(p, &e))?;
-                true
-            }
-        };
-        saved.push((target, backup, had));
+        if dir.join(&p.name).is_dir() {
+            return Err(Diag::new(
+                Code::WriteError,
+                format!(
+                    "cannot accept `{}`: `{}` is a folder; nothing was accepted",
+                    p.path.display(),
+                    p.name
+                ),
+            )
+            .boxed());
+        }
     }
-    // Rename, one file at a time; undo on the first failure.
-    for (i, p) in all.iter().enumerate() {
-        let (target, _, had) = &saved[i];
-        let step = if p.removes {
-            if *had {
-                rename(target, &backups.path().join(format!("{}.removed", p.name)))
+    let steps: Vec<Step> = all
+        .iter()
+        .map(|p| {
+            let pending_name = format!("{}{PENDING_SUFFIX}", p.name);
+            if p.removes {
+                Step::Remove {
+                    target: p.name.clone(),
+                    marker: Some(pending_name),
+                }
             } else {
-                Ok(())
+                Step::Replace {
+                    staged: pending_name,
+                    target: p.name.clone(),
+                }
             }
-        } else {
-            rename(&p.path, target)
-        };
-        if let Err(e) = step {
-            undo(&all[..i], &saved[..i], backups.path());
-            return Err(fail(p, &e));
-        }
-    }
-    for p in all.iter().filter(|p| p.removes) {
-        remove(&p.path)?;
-    }
+        })
+        .collect();
+    journal::commit(dir, &steps, apply)?;
     Ok(all)
-}
-
-/// Puts back the baseline files and pending files of the steps done.
-fn undo(done: &[Pending], saved: &[(PathBuf, PathBuf, bool)], backups: &Path) {
-    for (p, (target, backup, had)) in done.iter().zip(saved).rev() {
-        if p.removes {
-            if *had {
-                let _ = std::fs::rename(backups.join(format!("{}.removed", p.name)), target);
-            }
-        } else {
-            let _ = std::fs::rename(target, &p.path);
-            if *had {
-                let _ = std::fs::rename(backup, target);
-            }
-        }
-    }
 }
 
 fn remove(path: &Path) -> Result<(), Box<Diag>> {
@@ -274,13 +263,13 @@ mod tests {
             file("b.md", "z\n"),
             file("same.md", "s\n"),
         ];
-        let all = changes(dir.path(), &files, true);
+        let all = changes(dir.path(), &files, true).unwrap();
         let names: Vec<_> = all.iter().map(|c| c.name.as_str()).collect();
         assert_eq!(names, ["a.md", "b.md", "old.json"]);
         assert!(all[0].diff().contains("-x\n+y"));
         assert_eq!(all[1].old, None);
         assert_eq!(all[2].new, None);
-        assert_eq!(changes(dir.path(), &files, false).len(), 2);
+        assert_eq!(changes(dir.path(), &files, false).unwrap().len(), 2);
     }
 
     #[test]
@@ -290,7 +279,7 @@ mod tests {
         std::fs::write(d.join("a.md"), "old a\n").unwrap();
         std::fs::write(d.join("gone.json"), "{}\n").unwrap();
         let files = [file("a.md", "new a\n"), file("b.md", "new b\n")];
-        let all = changes(d, &files, true);
+        let all = changes(d, &files, true).unwrap();
         let written = write_pending(d, &all, &files, true).unwrap();
         assert_eq!(written.len(), 3);
         assert_eq!(read(d, "gone.json.new").as_deref(), Some(""));
@@ -300,11 +289,11 @@ mod tests {
         assert_eq!(read(d, "b.md").as_deref(), Some("new b\n"));
         assert_eq!(read(d, "gone.json"), None);
         assert_eq!(file_names(d), ["a.md", "b.md"]);
-        assert!(changes(d, &files, true).is_empty());
+        assert!(changes(d, &files, true).unwrap().is_empty());
     }
 
     #[test]
-    fn a_failed_rename_undoes_the_renames_done() {
+    fn an_accept_that_stops_midway_is_completed_by_the_next_command() {
         let dir = tempfile::tempdir().unwrap();
         let d = dir.path();
         for (name, text) in [
@@ -318,38 +307,36 @@ mod tests {
         std::fs::write(d.join("d.json.new"), "").unwrap();
         std::fs::write(d.join("d.json"), "old d\n").unwrap();
         let mut calls = 0;
-        let err = accept_with(d, &mut |from, to| {
+        let err = accept_with(d, &mut |dir, step| {
             calls += 1;
             if calls == 3 {
                 Err(io::Error::other("disk on fire"))
             } else {
-                std::fs::rename(from, to)
+                journal::apply_step(dir, step)
             }
         })
         .unwrap_err();
         assert!(err.message.contains("disk on fire"), "{}", err.message);
-        assert!(err.message.contains("c.md.new"), "{}", err.message);
+        // Whatever reads the folder next completes the accept first.
+        assert!(changes(d, &[], false).unwrap().is_empty());
         for name in ["a.md", "b.md", "c.md"] {
-            assert_eq!(read(d, name).unwrap(), format!("old {}\n", &name[..1]));
-            assert_eq!(
-                read(d, &format!("{name}.new")).unwrap(),
-                format!("new {}\n", &name[..1])
-            );
+            assert_eq!(read(d, name).unwrap(), format!("new {}\n", &name[..1]));
         }
-        assert_eq!(read(d, "d.json").as_deref(), Some("old d\n"));
-        assert_eq!(pending(d).len(), 4);
-        assert_eq!(
-            file_names(d),
-            [
-                "a.md",
-                "a.md.new",
-                "b.md",
-                "b.md.new",
-                "c.md",
-                "c.md.new",
-                "d.json",
-                "d.json.new"
-            ]
+        assert_eq!(read(d, "d.json"), None);
+        assert_eq!(file_names(d), ["a.md", "b.md", "c.md"]);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_baseline_file_that_is_a_pipe_is_refused_not_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        std::os::unix::fs::symlink("/dev/zero", d.join("a.md")).unwrap();
+        let err = changes(d, &[file("a.md", "a\n")], true).unwrap_err();
+        assert!(
+            err.message.contains("is not a regular file"),
+            "{}",
+            err.message
         );
     }
 

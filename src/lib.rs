@@ -19,6 +19,7 @@ pub mod evaluate;
 pub mod explain;
 pub mod filter;
 pub mod format;
+pub mod journal;
 pub mod load;
 pub mod lower;
 pub mod output;

@@ -172,3 +172,82 @@ fn an_interrupted_accept_leaves_the_old_baseline_and_the_pending_files() {
     assert_eq!(run(dir.path(), &["accept"]).0, 0);
     assert_eq!(run(dir.path(), &["check", "--baseline", "reports"]).0, 0);
 }
+
+/// An accept killed at a random moment, a hundred times: afterwards (and
+/// once the next command has completed a journal it left) the folder holds
+/// the old baseline with every pending file, or the new baseline without
+/// any: never a mix, and nothing else.
+#[cfg(unix)]
+#[test]
+fn a_killed_accept_never_leaves_a_mixed_baseline() {
+    const FILES: usize = 200;
+    let mut rng = fastrand::Rng::with_seed(17);
+    let bin = assert_cmd::cargo::cargo_bin("lexgate");
+    let (mut before, mut after, mut completed) = (0, 0, 0);
+    for round in 0..100 {
+        let dir = tempfile::tempdir().unwrap();
+        let reports = dir.path().join("reports");
+        std::fs::create_dir(&reports).unwrap();
+        for i in 0..FILES {
+            std::fs::write(reports.join(format!("r{i:04}.md")), "old\n").unwrap();
+            std::fs::write(reports.join(format!("r{i:04}.md.new")), "new\n").unwrap();
+        }
+        let mut child = std::process::Command::new(&bin)
+            .args(["--color", "never", "accept", "reports"])
+            .current_dir(dir.path())
+            .stdout(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_micros(rng.u64(0..80_000)));
+        let _ = child.kill();
+        let _ = child.wait();
+        if reports.join(".lexgate-journal").exists() {
+            completed += 1;
+            let (code, _, err) = run(dir.path(), &["reject", "reports"]);
+            assert_eq!(code, 0, "round {round}: {err}");
+        }
+        // A kill while the journal itself was written leaves its temporary
+        // file (`.lexgate-*.tmp`, ignored by git, cleared by the next run).
+        let listing: Vec<String> = names(&reports)
+            .into_iter()
+            .filter(|n| !(n.starts_with(".lexgate-") && n.ends_with(".tmp")))
+            .collect();
+        let contents: Vec<String> = (0..FILES)
+            .map(|i| std::fs::read_to_string(reports.join(format!("r{i:04}.md"))).unwrap())
+            .collect();
+        if listing.len() == 2 * FILES {
+            assert!(
+                contents.iter().all(|c| c == "old\n"),
+                "round {round}: a mix"
+            );
+            before += 1;
+        } else {
+            assert_eq!(listing.len(), FILES, "round {round}: {:?}", &listing[..4]);
+            assert!(listing.iter().all(|n| n.ends_with(".md")), "round {round}");
+            assert!(
+                contents.iter().all(|c| c == "new\n"),
+                "round {round}: a mix"
+            );
+            after += 1;
+        }
+    }
+    eprintln!("killed accepts: {before} before the journal, {after} after ({completed} completed by the next command)");
+    assert_eq!(before + after, 100);
+}
+
+/// `report` replaces its files as a set: one that cannot be written leaves
+/// every other report as it was.
+#[test]
+fn a_report_that_cannot_be_written_whole_changes_no_file() {
+    let dir = with_baseline();
+    let md = read(dir.path(), "demo.md");
+    change_policy(dir.path());
+    let json = dir.path().join("reports/demo.json");
+    std::fs::remove_file(&json).unwrap();
+    std::fs::create_dir(&json).unwrap();
+    let (code, _, err) = run(dir.path(), &["report"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("a folder stands in its place"), "{err}");
+    assert_eq!(read(dir.path(), "demo.md"), md, "demo.md was rewritten");
+    assert_eq!(names(&dir.path().join("reports")), ["demo.json", "demo.md"]);
+}

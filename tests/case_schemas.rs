@@ -35,6 +35,7 @@ fn problems(validator: &jsonschema::Validator, yaml: &str) -> Vec<String> {
 fn committed_schemas_are_up_to_date() {
     let files = schema_files(root()).unwrap_or_else(|d| panic!("{d:?}"));
     let diffs: Vec<String> = changes(&root().join(case_schema::DIR), &files, true)
+        .unwrap()
         .iter()
         .map(|c| c.diff())
         .collect();

@@ -38,7 +38,13 @@ pub fn check(
         return Exit::Invalid;
     }
     let files = report_files(report);
-    let changes = baseline::changes(&folder, &files, !narrowed);
+    let changes = match baseline::changes(&folder, &files, !narrowed) {
+        Ok(c) => c,
+        Err(d) => {
+            term.diagnostics(&[*d], "nothing was compared");
+            return Exit::Invalid;
+        }
+    };
     let written = if in_ci() {
         None
     } else {

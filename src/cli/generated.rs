@@ -4,6 +4,8 @@
 use std::path::Path;
 
 use lexgate::baseline::changes;
+use lexgate::diagnostic::Diag;
+use lexgate::journal::{self, Step};
 use lexgate::output::{write_atomic, ReportFile};
 
 use super::terminal::Terminal;
@@ -23,10 +25,13 @@ pub fn check_or_write(
 ) -> Exit {
     let full = root.join(dir);
     if check {
-        let diffs: Vec<String> = changes(&full, files, true)
-            .iter()
-            .map(|c| c.diff())
-            .collect();
+        let diffs: Vec<String> = match changes(&full, files, true) {
+            Ok(all) => all.iter().map(|c| c.diff()).collect(),
+            Err(d) => {
+                term.diagnostics(&[*d], &format!("the {what} files were not compared"));
+                return Exit::Invalid;
+            }
+        };
         if diffs.is_empty() {
             term.out(&format!(
                 "ok: {} {what} files are up to date\n",
@@ -42,11 +47,9 @@ pub fn check_or_write(
         ));
         return Exit::Failed;
     }
-    for f in files {
-        if let Err(d) = write_atomic(&full.join(&f.name), &f.contents) {
-            term.diagnostics(&[*d], &format!("some {what} files were not written"));
-            return Exit::Invalid;
-        }
+    if let Err(d) = replace_all(&full, files) {
+        term.diagnostics(&[*d], &format!("no {what} file was changed"));
+        return Exit::Invalid;
     }
     term.out(&format!(
         "wrote {} {what} files to {}\n",
@@ -54,4 +57,39 @@ pub fn check_or_write(
         dir.display()
     ));
     Exit::Ok
+}
+
+/// Writes `files` into `dir` as a set: each is staged beside its target,
+/// then all are renamed into place under a journal, so a failure or a kill
+/// never leaves some files of the new set beside others of the old.
+fn replace_all(dir: &Path, files: &[ReportFile]) -> Result<(), Box<Diag>> {
+    journal::recover(dir)?;
+    if let Some(f) = files.iter().find(|f| dir.join(&f.name).is_dir()) {
+        return Err(Diag::new(
+            lexgate::diagnostic::Code::WriteError,
+            format!(
+                "cannot write `{}`: a folder stands in its place",
+                dir.join(&f.name).display()
+            ),
+        )
+        .with_help("move the folder away and run the command again")
+        .boxed());
+    }
+    let staged = |f: &ReportFile| format!(".lexgate-staged-{}", f.name);
+    let mut steps = Vec::new();
+    for f in files {
+        if let Err(d) = write_atomic(&dir.join(staged(f)), &f.contents) {
+            for s in &steps {
+                if let Step::Replace { staged, .. } = s {
+                    let _ = std::fs::remove_file(dir.join(staged));
+                }
+            }
+            return Err(d);
+        }
+        steps.push(Step::Replace {
+            staged: staged(f),
+            target: f.name.clone(),
+        });
+    }
+    journal::commit(dir, &steps, &mut journal::apply_step)
 }
