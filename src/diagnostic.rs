@@ -47,6 +47,8 @@ codes! {
     RegimeIncomplete => "regime-incomplete", "a regime lacks its schema, its policies or its catalogue";
     YamlSyntax => "yaml-syntax", "a YAML file is not well-formed or has the wrong structure";
     YamlUnknownKey => "unknown-key", "a YAML mapping has a key lexgate does not know";
+    MissingKey => "missing-key", "a key that must be written is missing (`expect:`, `name:`, ...)";
+    UnknownValue => "unknown-value", "a value is not one of those lexgate knows for its key";
     YamlLimit => "yaml-limit", "a YAML file nests too deep or expands aliases too much";
     EmptyFile => "empty-file", "a case file holds nothing: it is empty or only comments";
     SchemaError => "schema-error", "a Cedar schema does not parse or is not a single namespace";

@@ -203,7 +203,7 @@ impl Ctx<'_> {
                         path,
                         "bad date",
                     )
-                    .with_help("write a date as 2024-05-02 or a moment as 2024-05-02T10:00:00Z")
+                    .with_help(date_help(s))
                     .boxed()
                 }),
             (Ty::Duration, Value::String(s)) => {
@@ -472,8 +472,16 @@ fn decimal_text(written: &str) -> Option<String> {
 /// Normalises a date (`2024-05-02`) or an RFC 3339 timestamp into the form
 /// Cedar's `datetime` accepts, checking that the day exists.
 pub fn datetime(s: &str) -> Result<String, String> {
+    if let Some(day) = s.get(..10) {
+        check_calendar(day)?;
+    }
+    if day_month_year(s).is_some() {
+        return Err("dates are written year first, YYYY-MM-DD".into());
+    }
     if s.len() == 10 {
-        let d: jiff::civil::Date = s.parse().map_err(|e: jiff::Error| e.to_string())?;
+        let d: jiff::civil::Date = s
+            .parse()
+            .map_err(|_| "a date is written YYYY-MM-DD, e.g. 2024-05-02".to_string())?;
         return Ok(d.strftime("%Y-%m-%d").to_string());
     }
     if !s.contains('T') {
@@ -492,6 +500,80 @@ pub fn datetime(s: &str) -> Result<String, String> {
     } else {
         Ok(ts.strftime("%Y-%m-%dT%H:%M:%S%.3fZ").to_string())
     }
+}
+
+/// For `YYYY-MM-DD…` with a month or day that does not exist, says why in
+/// calendar words ("February 2023 has 28 days").
+fn check_calendar(day: &str) -> Result<(), String> {
+    let b = day.as_bytes();
+    let digits = |r: std::ops::Range<usize>| {
+        day.get(r.clone())
+            .filter(|t| t.bytes().all(|c| c.is_ascii_digit()))
+            .and_then(|t| t.parse::<i16>().ok())
+    };
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return Ok(());
+    }
+    let (Some(year), Some(month), Some(d)) = (digits(0..4), digits(5..7), digits(8..10)) else {
+        return Ok(());
+    };
+    if !(1..=12).contains(&month) {
+        return Err(format!(
+            "there is no month {month}: months run from 01 to 12 (the format is YYYY-MM-DD)"
+        ));
+    }
+    let Ok(first) = jiff::civil::Date::new(year, month as i8, 1) else {
+        return Ok(());
+    };
+    let length = first.days_in_month();
+    if d == 0 || d > i16::from(length) {
+        return Err(format!("{} {year} has {length} days", first.strftime("%B")));
+    }
+    Ok(())
+}
+
+/// `05/03/2024`, `5.3.2024` or `05-03-2024` read day first: (year, month,
+/// day) when both readings are at least plausible.
+fn day_month_year(s: &str) -> Option<(i16, i8, i8)> {
+    let parts: Vec<&str> = s.split(['/', '.', '-']).collect();
+    let [a, b, year] = parts.as_slice() else {
+        return None;
+    };
+    if year.len() != 4 || a.len() > 2 || b.len() > 2 {
+        return None;
+    }
+    let (first, second, year) = (
+        a.parse::<i8>().ok()?,
+        b.parse::<i8>().ok()?,
+        year.parse::<i16>().ok()?,
+    );
+    Some((year, second, first))
+}
+
+/// The help for a malformed date: the ISO form meant, where it can be told.
+fn date_help(s: &str) -> String {
+    if let Some((year, month, day)) = day_month_year(s) {
+        let candidates: Vec<String> = [(month, day), (day, month)]
+            .iter()
+            .filter_map(|&(m, d)| jiff::civil::Date::new(year, m, d).ok())
+            .map(|date| {
+                format!(
+                    "{} ({})",
+                    date.strftime("%Y-%m-%d"),
+                    date.strftime("%-d %B %Y")
+                )
+            })
+            .collect::<std::collections::BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        return match candidates.as_slice() {
+            [] => "write the date as YYYY-MM-DD".into(),
+            [one] => format!("did you mean {one}?"),
+            [a, b] => format!("did you mean {a} or {b}?"),
+            _ => "write the date as YYYY-MM-DD".into(),
+        };
+    }
+    "write a date as 2024-05-02 or a moment as 2024-05-02T10:00:00Z".into()
 }
 
 /// RFC 3339 offsets stop at ±23:59; a wider one (`+25:59`) is refused
@@ -545,7 +627,24 @@ mod tests {
     #[test]
     fn dates_are_checked_and_normalised() {
         assert_eq!(datetime("2024-05-02").unwrap(), "2024-05-02");
-        assert!(datetime("2025-02-30").is_err());
+        assert_eq!(
+            datetime("2025-02-30").unwrap_err(),
+            "February 2025 has 28 days"
+        );
+        assert_eq!(
+            datetime("2024-02-30T10:00:00Z").unwrap_err(),
+            "February 2024 has 29 days"
+        );
+        assert!(datetime("2024-13-01").unwrap_err().contains("no month 13"));
+        assert!(datetime("05/03/2024").unwrap_err().contains("year first"));
+        assert_eq!(
+            date_help("05/03/2024"),
+            "did you mean 2024-03-05 (5 March 2024) or 2024-05-03 (3 May 2024)?"
+        );
+        assert_eq!(
+            date_help("25/03/2024"),
+            "did you mean 2024-03-25 (25 March 2024)?"
+        );
         assert!(datetime("2024-5-2").is_err());
         assert_eq!(
             datetime("2024-05-02T10:00:00+02:00").unwrap(),

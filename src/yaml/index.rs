@@ -110,12 +110,15 @@ impl YamlIndex {
                         builder
                             .offsets
                             .byte(&file.text, e.marker().line(), e.marker().col());
-                    return Err(Diag::new(
-                        Code::YamlSyntax,
-                        format!("YAML syntax error: {}", e.info()),
-                    )
-                    .at(file, token_span(&file.text, offset), "here")
-                    .boxed());
+                    let w = super::words::syntax(e.info(), &file.text, offset);
+                    return Err(Diag::new(w.code, w.message)
+                        .with_help_opt(w.help)
+                        .at(
+                            file,
+                            token_span(&file.text, w.offset.unwrap_or(offset)),
+                            "here",
+                        )
+                        .boxed());
                 }
             }
         }

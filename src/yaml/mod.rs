@@ -8,6 +8,7 @@
 //! every later diagnostic can underline the exact key or value.
 
 mod index;
+mod words;
 
 pub use index::{Node, NodeKind, Path, Seg, YamlIndex};
 
@@ -23,12 +24,12 @@ pub const MAX_DEPTH: usize = 64;
 /// Parses `file` as `T`, returning the value and the position index.
 pub fn parse<T: DeserializeOwned>(file: &SourceFile) -> Result<(T, YamlIndex), Box<Diag>> {
     let index = YamlIndex::build(file)?;
-    let value = serde_yaml::from_str::<T>(&file.text).map_err(|e| serde_error(file, &e))?;
+    let value = serde_yaml::from_str::<T>(&file.text).map_err(|e| serde_error(file, &e, &index))?;
     Ok((value, index))
 }
 
 /// Turns a serde_yaml error into a diagnostic at its location.
-fn serde_error(file: &SourceFile, err: &serde_yaml::Error) -> Box<Diag> {
+fn serde_error(file: &SourceFile, err: &serde_yaml::Error, index: &YamlIndex) -> Box<Diag> {
     let text = err.to_string();
     // serde_yaml appends " at line L column C"; the label shows that already.
     let message = match text.find(" at line ") {
@@ -49,7 +50,24 @@ fn serde_error(file: &SourceFile, err: &serde_yaml::Error) -> Box<Diag> {
         }
         .boxed();
     }
-    let code = if message.contains("unknown field") || message.contains("unknown variant") {
+    if let Some(w) = words::serde(&message, index, &file.text) {
+        let diag = Diag::new(w.code, w.message).with_help_opt(w.help);
+        return match err.location() {
+            Some(loc) => {
+                let span = token_span(&file.text, w.offset.unwrap_or(loc.index()));
+                let label = match w.code {
+                    Code::MissingKey => "in this one",
+                    Code::UnknownValue => "not a value lexgate knows",
+                    Code::YamlUnknownKey => "not a key lexgate knows here",
+                    _ => "here",
+                };
+                diag.at(file, span, label)
+            }
+            None => diag.in_file(file),
+        }
+        .boxed();
+    }
+    let code = if message.contains("unknown field") {
         Code::YamlUnknownKey
     } else if message.contains("recursion limit") || message.contains("repetition limit") {
         Code::YamlLimit
