@@ -238,7 +238,10 @@ impl LoadedCatalogue {
                     &root.key("regime"),
                     "does not match the folder",
                 )
-                .with_help(format!("write `regime: {regime}` or move the folder")),
+                .with_help(format!(
+                    "write `regime: {regime}`, or rename the folder to `cases/{}/`",
+                    c.regime
+                )),
             );
         }
         let mut groups = BTreeSet::new();

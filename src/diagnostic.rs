@@ -45,6 +45,7 @@ codes! {
     WalkError => "walk-error", "a folder could not be walked (permissions, symlink loop)";
     NoRegimes => "no-regimes", "no regime was found under policies/ and cases/";
     RegimeIncomplete => "regime-incomplete", "a regime lacks its schema, its policies or its catalogue";
+    WrongFolder => "wrong-folder", "a case file's `$schema` names another regime than the folder it sits in";
     YamlSyntax => "yaml-syntax", "a YAML file is not well-formed or has the wrong structure";
     YamlUnknownKey => "unknown-key", "a YAML mapping has a key lexgate does not know";
     MissingKey => "missing-key", "a key that must be written is missing (`expect:`, `name:`, ...)";
@@ -101,6 +102,9 @@ pub struct Diag {
     pub file: Option<SourceFile>,
     /// Underlined places in the file.
     pub labels: Vec<LabeledSpan>,
+    /// For an unknown entity: the id that was not found, so that a later
+    /// stage can say where else it is declared.
+    pub missing_id: Option<String>,
 }
 
 impl Diag {
@@ -112,6 +116,7 @@ impl Diag {
             help: None,
             file: None,
             labels: Vec::new(),
+            missing_id: None,
         }
     }
 
@@ -205,6 +210,7 @@ impl Diag {
             help,
             file: file.cloned(),
             labels,
+            missing_id: None,
         }
     }
 }
@@ -283,6 +289,11 @@ impl Diagnostics {
     /// Records one problem.
     pub fn push(&mut self, diag: Diag) {
         self.items.push(diag);
+    }
+
+    /// Lets `change` amend every problem recorded so far.
+    pub fn amend(&mut self, mut change: impl FnMut(&mut Diag)) {
+        self.items.iter_mut().for_each(&mut change);
     }
 
     /// Records every problem of another collection.

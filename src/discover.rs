@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use walkdir::WalkDir;
 
 use crate::catalogue;
-use crate::diagnostic::{Code, Diag, Diagnostics};
+use crate::diagnostic::{did_you_mean, Code, Diag, Diagnostics};
 use crate::source::display_name;
 use crate::waiver;
 
@@ -90,8 +90,11 @@ pub fn discover(root: &Path, diags: &mut Diagnostics) -> Vec<RegimeFiles> {
                 files.scenarios.push(path);
             }
         }
-        check_complete(root, &files, diags);
         regimes.push(files);
+    }
+    let all: Vec<String> = regimes.iter().map(|r| r.name.clone()).collect();
+    for files in &regimes {
+        check_complete(root, files, &all, diags);
     }
     if regimes.is_empty() && diags.is_empty() {
         diags.push(
@@ -110,7 +113,7 @@ pub fn policy_files(root: &Path, diags: &mut Diagnostics) -> Vec<PathBuf> {
         .collect()
 }
 
-fn check_complete(root: &Path, files: &RegimeFiles, diags: &mut Diagnostics) {
+fn check_complete(root: &Path, files: &RegimeFiles, all: &[String], diags: &mut Diagnostics) {
     let mut missing = Vec::new();
     if files.schemas.is_empty() {
         missing.push(format!("policies/{}/schema.cedarschema", files.name));
@@ -119,12 +122,35 @@ fn check_complete(root: &Path, files: &RegimeFiles, diags: &mut Diagnostics) {
         missing.push(format!("cases/{}/{}", files.name, catalogue::FILE_NAME));
     }
     if !missing.is_empty() {
+        // A folder named almost like another regime is that regime, misspelt.
+        let normal = |n: &str| n.to_lowercase().replace('_', "-");
+        let twin = all
+            .iter()
+            .filter(|n| **n != files.name)
+            .find(|n| normal(n) == normal(&files.name))
+            .cloned()
+            .or_else(|| {
+                did_you_mean(
+                    &files.name,
+                    all.iter().map(String::as_str).filter(|n| *n != files.name),
+                )
+                .and_then(|s| s.split('`').nth(1).map(str::to_string))
+            });
+        let help = match twin {
+            Some(twin) if files.schemas.is_empty() => format!(
+                "did you mean `cases/{twin}/`? A regime's folders in policies/ and cases/ have the same name"
+            ),
+            Some(twin) => format!(
+                "its cases seem to be in `cases/{twin}/`: a regime's folders in policies/ and cases/ have the same name"
+            ),
+            None => "every regime needs a schema in policies/<regime>/ and a catalogue in cases/<regime>/".to_string(),
+        };
         diags.push(
             Diag::new(
                 Code::RegimeIncomplete,
                 format!("regime `{}` lacks {}", files.name, missing.join(" and ")),
             )
-            .with_help("every regime needs a schema in policies/<regime>/ and a catalogue in cases/<regime>/"),
+            .with_help(help),
         );
     }
     if files.schemas.len() > 1 {

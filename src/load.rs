@@ -252,6 +252,9 @@ fn load_regime(
             let Some(file) = read(root, path, &mut d) else {
                 return (None, None, d);
             };
+            if let Some(wrong) = schema_of_another_regime(&file, &files.name) {
+                d.push(wrong);
+            }
             match ScenarioFile::parse(&file) {
                 Ok((parsed, index)) => {
                     let names = FileNames::of(&file, &parsed, &index);
@@ -274,10 +277,19 @@ fn load_regime(
         })
         .collect();
     let all_read = per_file.iter().all(|(names, _, _)| names.is_some());
+    let declared: Vec<&FileNames> = per_file.iter().filter_map(|(n, _, _)| n.as_ref()).collect();
+    let hints: Vec<Diagnostics> = per_file
+        .iter()
+        .map(|(_, _, d)| {
+            let mut d = d.clone();
+            d.amend(|diag| point_to_other_files(diag, &declared));
+            d
+        })
+        .collect();
     let mut names = Vec::new();
     let mut lowered_files = Vec::new();
     let mut outcomes = Vec::new();
-    for (n, f, d) in per_file {
+    for ((n, f, _), d) in per_file.into_iter().zip(hints) {
         diags.extend(d);
         names.extend(n);
         match f {
@@ -353,6 +365,8 @@ impl Regime {
 struct FileNames {
     file: SourceFile,
     names: Vec<(String, SourceSpan, usize)>,
+    /// The ids of the file's fixture entities.
+    fixtures: BTreeSet<String>,
 }
 
 impl FileNames {
@@ -366,10 +380,76 @@ impl FileNames {
                 (sc.name.clone(), span, file.line_of(span.offset()))
             })
             .collect();
+        let fixtures = parsed
+            .entities
+            .values()
+            .filter_map(|by_id| match by_id {
+                serde_yaml::Value::Mapping(m) => Some(
+                    m.keys()
+                        .filter_map(|k| k.as_str().map(str::to_string))
+                        .collect::<Vec<_>>(),
+                ),
+                serde_yaml::Value::Sequence(ids) => Some(
+                    ids.iter()
+                        .filter_map(|k| k.as_str().map(str::to_string))
+                        .collect(),
+                ),
+                _ => None,
+            })
+            .flatten()
+            .collect();
         Self {
             file: file.clone(),
             names,
+            fixtures,
         }
+    }
+}
+
+/// A case file whose editor-schema comment (`$schema=…/<r>.cases.schema.json`)
+/// names another regime than the folder it sits in: most likely saved in
+/// the wrong folder, which would make every later error misleading.
+fn schema_of_another_regime(file: &SourceFile, regime: &str) -> Option<Diag> {
+    let first = file.text.lines().next()?;
+    let named = first
+        .split("$schema=")
+        .nth(1)?
+        .trim()
+        .rsplit('/')
+        .next()?
+        .strip_suffix(".cases.schema.json")?;
+    (named != regime).then(|| {
+        let start = first.find(named).unwrap_or(0);
+        Diag::new(
+            Code::WrongFolder,
+            format!(
+                "this file's `$schema` names `{named}` but it sits in `cases/{regime}/`"
+            ),
+        )
+        .at(file, (start, named.len()).into(), "another regime")
+        .with_help(format!(
+            "move the file to `cases/{named}/`, or, if it belongs here, name `{regime}.cases.schema.json` in its first line"
+        ))
+    })
+}
+
+/// For an entity that a file does not declare but another file of the
+/// regime does: says so, since fixtures belong to the file that declares
+/// them.
+fn point_to_other_files(diag: &mut Diag, files: &[&FileNames]) {
+    let (Some(id), Some(here)) = (&diag.missing_id, &diag.file) else {
+        return;
+    };
+    let elsewhere: Vec<&str> = files
+        .iter()
+        .filter(|f| f.file.name != here.name && f.fixtures.contains(id))
+        .map(|f| f.file.name.rsplit('/').next().unwrap_or(&f.file.name))
+        .collect();
+    if let Some(first) = elsewhere.first() {
+        diag.help = Some(format!(
+            "`{id}` is declared in {first}{}; fixtures belong to their file: declare it in this file too",
+            if elsewhere.len() > 1 { " and other files" } else { "" }
+        ));
     }
 }
 

@@ -30,6 +30,14 @@ pub fn run(global: &GlobalArgs, args: &ValidateArgs, term: &Terminal) -> Exit {
                 .flat_map(|r| &r.files)
                 .map(|f| f.scenarios.len())
                 .sum();
+            for r in project.regimes.iter().filter(|r| r.files.is_empty()) {
+                term.err(&format!(
+                    "warning: regime `{}` has {} requirements but no scenario file in cases/{}/: they are all untested\n",
+                    r.name,
+                    r.catalogue.catalogue.requirements.len(),
+                    r.name
+                ));
+            }
             term.out(&format!(
                 "ok: {} regime(s) valid: {policies} policies, {requirements} requirements, {scenarios} scenarios\n",
                 project.regimes.len()

@@ -405,11 +405,13 @@ impl Ctx<'_> {
             .map(|t| format!("`{t}`"))
             .collect::<Vec<_>>()
             .join(" or ");
-        self.at_value(Code::UnknownEntity, format!("there is no {kinds} with id `{id}`"), path, "unknown entity")
+        let mut diag = self
+            .at_value(Code::UnknownEntity, format!("there is no {kinds} with id `{id}`"), path, "unknown entity")
             .with_help(did_you_mean(id, candidates).unwrap_or_else(|| {
                 format!("declare it under `entities:` (as {kinds}) in the file's fixtures or in this scenario")
-            }))
-            .boxed()
+            }));
+        diag.missing_id = Some(id.to_string());
+        diag.boxed()
     }
 
     /// Cedar's JSON for a reference.
