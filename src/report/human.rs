@@ -250,10 +250,11 @@ fn render_regime(out: &mut String, r: &RegimeReport, options: HumanOptions, p: &
             .unwrap_or_else(|| "no scenario".to_string());
         let _ = writeln!(
             out,
-            "  {} the source reports {} of {} for {}, the scorecard of '{}' gives {encoded}",
+            "  {} the source reports {} of {} for {} ({}), the scorecard of '{}' gives {encoded}",
             p.paint(red(), "error:"),
             f.reported.met,
             f.reported.total,
+            f.title,
             f.group,
             f.situation,
         );

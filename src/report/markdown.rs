@@ -202,7 +202,7 @@ fn reported_figures(out: &mut String, r: &RegimeReport) {
         let _ = writeln!(
             out,
             "| {} | {} / {} | {encoded} | {} |",
-            f.group,
+            cell(&f.title),
             f.reported.met,
             f.reported.total,
             if f.matches() { "✅" } else { "❌ differs" }

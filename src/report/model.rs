@@ -380,6 +380,8 @@ fn one_line(text: &str) -> String {
 pub struct FigureCheck {
     /// The group id.
     pub group: String,
+    /// The group title.
+    pub title: String,
     /// The situation whose scorecard is compared.
     pub situation: String,
     /// What the source says.
@@ -871,6 +873,7 @@ fn reported_figures(cat: &Catalogue, scorecards: &[Scorecard]) -> Vec<FigureChec
             });
             Some(FigureCheck {
                 group: g.id.clone(),
+                title: g.title.clone(),
                 situation: situation.clone(),
                 reported,
                 encoded,
