@@ -180,6 +180,9 @@ pub struct CoverageArgs {
     /// Exit 1 when fewer than PCT percent of a regime's policies decide at least one scenario.
     #[arg(long, value_name = "PCT")]
     pub min_policies: Option<f64>,
+    /// Exit 1 when a deny scenario of a requirement with a forbid policy is denied by default, without `decided_by`.
+    #[arg(long)]
+    pub strict: bool,
     /// Also show the clause map: per regime, the source's provisions encoded, deciding nothing, and the gaps.
     #[arg(long)]
     pub clauses: bool,

@@ -23,7 +23,7 @@ pub fn run(global: &GlobalArgs, args: &CoverageArgs, term: &Terminal) -> Exit {
             return Exit::Invalid;
         }
     };
-    let (mut text, below) = render(&report, args.min, args.min_policies);
+    let (mut text, below) = render(&report, args.min, args.min_policies, args.strict);
     let mut with_gaps = Vec::new();
     if args.clauses {
         with_gaps = clauses(&mut text, &report);
@@ -32,7 +32,7 @@ pub fn run(global: &GlobalArgs, args: &CoverageArgs, term: &Terminal) -> Exit {
     let mut exit = Exit::Ok;
     if !below.is_empty() {
         term.err(&format!(
-            "error: coverage below the minimum in {}\n",
+            "error: coverage below the minimum (or, with --strict, deny scenarios not pinned to their forbid) in {}\n",
             below.join(", ")
         ));
         exit = Exit::Failed;
@@ -94,7 +94,12 @@ fn clauses(out: &mut String, report: &Report) -> Vec<String> {
 }
 
 /// The coverage text, and the regimes below a minimum.
-fn render(report: &Report, min: Option<f64>, min_policies: Option<f64>) -> (String, Vec<String>) {
+fn render(
+    report: &Report,
+    min: Option<f64>,
+    min_policies: Option<f64>,
+    strict: bool,
+) -> (String, Vec<String>) {
     let mut out = String::new();
     let mut below = Vec::new();
     for r in &report.regimes {
@@ -122,7 +127,16 @@ fn render(report: &Report, min: Option<f64>, min_policies: Option<f64>) -> (Stri
             out,
             "  policies without a requirement: none (every policy must name one to load)"
         );
-        if fails(c, min, min_policies) {
+        if !c.denied_by_default.is_empty() {
+            let _ = writeln!(
+                out,
+                "  denied, but not by the rule they test (no policy applied): pin `decided_by` to the forbid meant, or `decided_by: []` when no permit applying is the rule"
+            );
+            for s in &c.denied_by_default {
+                let _ = writeln!(out, "    {s}");
+            }
+        }
+        if fails(c, min, min_policies) || (strict && !c.denied_by_default.is_empty()) {
             below.push(r.id.clone());
         }
     }

@@ -174,6 +174,10 @@ fn coverage(out: &mut String, r: &RegimeReport) {
         ("Only allow scenarios", &c.only_allow),
         ("Only deny scenarios", &c.only_deny),
         ("Policies that never decide a scenario", &c.never_deciding),
+        (
+            "Denied, but not by the rule they test (pin `decided_by`)",
+            &c.denied_by_default,
+        ),
     ] {
         if !ids.is_empty() {
             let _ = writeln!(out, "- {label}: {}", code_list(ids));

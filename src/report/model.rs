@@ -226,6 +226,11 @@ pub struct CoverageSummary {
     pub policies: usize,
     /// Policies that decide no scenario (never among the deciding policies).
     pub never_deciding: Vec<String>,
+    /// Deny scenarios of a requirement that has a forbid policy, denied by
+    /// default (no policy applied) and without `decided_by`: they would
+    /// pass whatever the reason (`REQUIREMENT: scenario`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub denied_by_default: Vec<String>,
 }
 
 impl CoverageSummary {
@@ -258,6 +263,22 @@ fn coverage(
         ..CoverageSummary::default()
     };
     for r in groups.iter().flat_map(|g| &g.requirements) {
+        let has_forbid = r
+            .policies
+            .iter()
+            .any(|id| policies.get(id).is_some_and(|p| p.effect == "forbid"));
+        if has_forbid {
+            c.denied_by_default.extend(
+                r.scenarios
+                    .iter()
+                    .filter(|s| {
+                        s.expect == Expect::Deny
+                            && s.expect_decided_by.is_none()
+                            && s.outcome.decided_by.is_empty()
+                    })
+                    .map(|s| format!("{}: {}", r.id, s.name)),
+            );
+        }
         c.requirements += 1;
         match (r.coverage.allow > 0, r.coverage.deny > 0) {
             (true, true) => c.both_ways += 1,
