@@ -21,6 +21,7 @@ pub mod filter;
 pub mod format;
 pub mod load;
 pub mod lower;
+pub mod mutate;
 pub mod output;
 pub mod policies;
 pub mod report;
