@@ -87,7 +87,7 @@ enum Job<'a> {
     Policy {
         id: PolicyId,
         info: &'a PolicyInfo,
-        mutant: PolicyMutant,
+        mutant: Box<PolicyMutant>,
     },
     Derive {
         mutant: derive_ops::DeriveMutant,
@@ -158,7 +158,7 @@ fn mutate_regime(
         jobs.extend(mutants.into_iter().map(|mutant| Job::Policy {
             id: id.clone(),
             info,
-            mutant,
+            mutant: Box::new(mutant),
         }));
     }
     let derive_file = files

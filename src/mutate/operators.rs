@@ -216,19 +216,15 @@ fn expression(
                 replace(new, cedar(operands[i]), "(removed)".to_string());
             }
         }
-        Operator::NegateCondition => {
-            if pointer.matches('/').count() == 3 {
-                let new = json!({"!": {"arg": node.clone()}});
-                let after = cedar(&new);
-                replace(new, cedar(node), after);
-            }
+        Operator::NegateCondition if pointer.matches('/').count() == 3 => {
+            let new = json!({"!": {"arg": node.clone()}});
+            let after = cedar(&new);
+            replace(new, cedar(node), after);
         }
-        Operator::RemoveNegation => {
-            if op == "!" {
-                let new = payload["arg"].clone();
-                let after = cedar(&new);
-                replace(new, cedar(node), after);
-            }
+        Operator::RemoveNegation if op == "!" => {
+            let new = payload["arg"].clone();
+            let after = cedar(&new);
+            replace(new, cedar(node), after);
         }
         Operator::RelationalBoundary | Operator::EqualityFlip => {
             let pairs: &[(&str, &str)] = if operator == Operator::EqualityFlip {
