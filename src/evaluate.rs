@@ -112,7 +112,9 @@ pub fn run(regime: &Regime, scenario: &LoweredScenario, fixtures: &Entities) -> 
     run_with(&Authorizer::new(), &regime.policies.set, scenario, fixtures)
 }
 
-fn run_with(
+/// Evaluates one scenario against `policies` (a regime's set, a slice of it,
+/// or a mutant) with `fixtures` and its own overrides.
+pub fn run_with(
     authorizer: &Authorizer,
     policies: &PolicySet,
     scenario: &LoweredScenario,

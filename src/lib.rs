@@ -22,6 +22,7 @@ pub mod format;
 pub mod journal;
 pub mod load;
 pub mod lower;
+pub mod mutate;
 pub mod output;
 pub mod policies;
 pub mod report;

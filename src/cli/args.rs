@@ -95,6 +95,8 @@ pub enum Command {
     /// Evaluate the cases against two versions of the policies and list every
     /// decision that changed, per requirement (exit 1 when one did).
     Diff(DiffArgs),
+    /// Change one legal condition at a time and report the changes no scenario notices; with --min-score, a CI gate.
+    Mutate(MutateArgs),
 }
 
 /// Which regimes, requirements and scenarios to take.
@@ -325,4 +327,44 @@ pub enum DiffFormat {
     Markdown,
     /// For machines.
     Json,
+}
+
+/// `lexgate mutate`.
+#[derive(Debug, Args)]
+#[command(
+    after_help = "A mutant is killed when a scenario that passes on the original policies no longer \
+passes; it survives when none notices. Score = killed / (killed + survived). Invalid mutants (the \
+mutated policy fails strict validation, or the derived dates do not load) are counted, not run. \
+Survivors may include equivalent mutants until `lexgate verify` exists."
+)]
+pub struct MutateArgs {
+    /// Only regimes whose name contains this text, or matches this glob.
+    #[arg(long, value_name = "PATTERN")]
+    pub regime: Vec<String>,
+    /// Only the policies serving a requirement whose id contains this text,
+    /// or matches this glob (derived dates are then not mutated).
+    #[arg(long, value_name = "PATTERN")]
+    pub requirement: Vec<String>,
+    /// Output format.
+    #[arg(long, short = 'f', value_enum, default_value_t = MutateFormat::Human)]
+    pub format: MutateFormat,
+    /// Write the output to this file (atomically) instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Exit 1 when a selected regime's mutation score is below PCT percent.
+    #[arg(long, value_name = "PCT")]
+    pub min_score: Option<f64>,
+}
+
+/// Output formats of `mutate`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum MutateFormat {
+    /// For a terminal.
+    Human,
+    /// Every mutant with its status.
+    Json,
+    /// A table and the survivors.
+    Markdown,
+    /// SARIF 2.1.0: a result per surviving mutant.
+    Sarif,
 }

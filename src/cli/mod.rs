@@ -11,6 +11,7 @@ mod explain;
 mod fmt;
 mod generated;
 mod man;
+mod mutate;
 mod new;
 mod report;
 mod schema;
@@ -76,6 +77,7 @@ pub fn main() -> ExitCode {
         Command::Accept(args) => baseline::accept(&cli.global, args, &term),
         Command::Reject(args) => baseline::reject(&cli.global, args, &term),
         Command::Diff(args) => diff::run(&cli.global, args, &term),
+        Command::Mutate(args) => mutate::run(&cli.global, args, &term),
     };
     exit.into()
 }
