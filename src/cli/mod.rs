@@ -16,6 +16,7 @@ mod report;
 mod schema;
 mod terminal;
 mod validate;
+mod verify;
 
 use std::process::ExitCode;
 
@@ -76,6 +77,7 @@ pub fn main() -> ExitCode {
         Command::Accept(args) => baseline::accept(&cli.global, args, &term),
         Command::Reject(args) => baseline::reject(&cli.global, args, &term),
         Command::Diff(args) => diff::run(&cli.global, args, &term),
+        Command::Verify(args) => verify::run(&cli.global, args, &term),
     };
     exit.into()
 }

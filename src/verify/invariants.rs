@@ -1,0 +1,219 @@
+//! A regime's legal invariants: `policies/<regime>/invariants.cedar`.
+//!
+//! Each invariant is a Cedar `permit` that states one rule of the source
+//! across every policy of the regime; its `@kind` says how it is compared
+//! with the regime's policies. The file is not an ordinary policy file (the
+//! loader skips it), but it is checked the same way: `@id`, `@clause`,
+//! `@requirement` against the catalogue, and strict validation against the
+//! regime's schema.
+
+use cedar_policy::{Effect, Policy, PolicyId, PolicySet, ValidationMode, Validator};
+
+use crate::catalogue::LoadedCatalogue;
+use crate::diagnostic::{Code, Diag, Diagnostics};
+use crate::schema::RegimeSchema;
+use crate::source::SourceFile;
+
+/// The file name of a regime's invariants, beside its policies.
+pub const FILE_NAME: &str = crate::discover::INVARIANTS_FILE_NAME;
+
+/// How an invariant is compared with the regime's policies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    /// Whatever the policies allow, the invariant allows (policies ⊆ invariant).
+    Upper,
+    /// Whatever the invariant allows, the policies allow (invariant ⊆ policies).
+    Lower,
+    /// No request the invariant describes is ever allowed (policies ∩ invariant = ∅).
+    Never,
+}
+
+impl Kind {
+    /// The annotation value.
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::Upper => "upper",
+            Kind::Lower => "lower",
+            Kind::Never => "never",
+        }
+    }
+}
+
+/// One invariant.
+#[derive(Debug, Clone)]
+pub struct Invariant {
+    /// Its `@id`.
+    pub id: String,
+    /// Its `@clause`.
+    pub clause: String,
+    /// The requirement ids of `@requirement`.
+    pub requirements: Vec<String>,
+    /// Its `@summary`.
+    pub summary: String,
+    /// Its `@kind`.
+    pub kind: Kind,
+    /// The file it is in.
+    pub file: String,
+    /// The line of its `@id`.
+    pub line: usize,
+    /// The policy, renamed after its `@id`.
+    pub policy: Policy,
+}
+
+/// Parses and checks an invariants file; every problem goes to `diags`.
+pub fn load(
+    file: &SourceFile,
+    schema: &RegimeSchema,
+    catalogue: &LoadedCatalogue,
+    diags: &mut Diagnostics,
+) -> Vec<Invariant> {
+    let parsed: PolicySet = match file.text.parse() {
+        Ok(set) => set,
+        Err(errs) => {
+            let errs: cedar_policy::ParseErrors = errs;
+            for e in errs.iter() {
+                diags.push(Diag::from_foreign(Code::PolicyParse, e, Some(file)));
+            }
+            return Vec::new();
+        }
+    };
+    let mut out: Vec<Invariant> = Vec::new();
+    let mut set = PolicySet::new();
+    for policy in parsed.policies() {
+        let Some(inv) = read_one(policy, file, catalogue, diags) else {
+            continue;
+        };
+        if out.iter().any(|o| o.id == inv.id) {
+            diags.push(
+                Diag::new(
+                    Code::DuplicateId,
+                    format!("invariant id `{}` is used twice", inv.id),
+                )
+                .in_file(file),
+            );
+            continue;
+        }
+        if set.add(inv.policy.clone()).is_ok() {
+            out.push(inv);
+        }
+    }
+    let result = Validator::new(schema.cedar.clone()).validate(&set, ValidationMode::Strict);
+    for e in result.validation_errors() {
+        diags.push(Diag::from_foreign(Code::PolicyValidation, e, Some(file)));
+    }
+    out.sort_by(|a, b| a.line.cmp(&b.line));
+    out
+}
+
+fn read_one(
+    policy: &Policy,
+    file: &SourceFile,
+    catalogue: &LoadedCatalogue,
+    diags: &mut Diagnostics,
+) -> Option<Invariant> {
+    let annotation = |key: &str| {
+        policy
+            .annotation(key)
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+    };
+    let Some(id) = annotation("id") else {
+        diags.push(
+            Diag::new(Code::PolicyAnnotation, "an invariant has no @id")
+                .in_file(file)
+                .with_help("add @id(\"regime-inv-short-name\") above it"),
+        );
+        return None;
+    };
+    let needle = format!("\"{id}\"");
+    let span: miette::SourceSpan = match file.text.find(&needle) {
+        Some(at) => (at, needle.len()).into(),
+        None => (0, 0).into(),
+    };
+    let line = file.line_of(span.offset());
+    let mut ok = true;
+    let mut need = |key: &str, help: &str| match annotation(key) {
+        Some(v) => v.to_string(),
+        None => {
+            ok = false;
+            diags.push(
+                Diag::new(
+                    Code::PolicyAnnotation,
+                    format!("invariant `{id}` has no @{key}"),
+                )
+                .at(file, span, "this invariant")
+                .with_help(help.to_string()),
+            );
+            String::new()
+        }
+    };
+    let clause = need("clause", "add @clause(\"4\") naming the clause it states");
+    let requirement = need(
+        "requirement",
+        "add @requirement(\"ID\") naming the requirement(s) it is evidence for",
+    );
+    let summary = need("summary", "add @summary(\"...\"): the rule in plain words");
+    let kind_text = need(
+        "kind",
+        "add @kind(\"upper\"), @kind(\"lower\") or @kind(\"never\")",
+    );
+    let kind = match kind_text.as_str() {
+        "upper" => Some(Kind::Upper),
+        "lower" => Some(Kind::Lower),
+        "never" => Some(Kind::Never),
+        "" => None,
+        other => {
+            diags.push(
+                Diag::new(
+                    Code::PolicyAnnotation,
+                    format!("invariant `{id}` has @kind(\"{other}\")"),
+                )
+                .at(file, span, "this invariant")
+                .with_help("the kind is upper, lower or never"),
+            );
+            None
+        }
+    };
+    if policy.effect() != Effect::Permit {
+        ok = false;
+        diags.push(
+            Diag::new(
+                Code::PolicyAnnotation,
+                format!("invariant `{id}` is a forbid"),
+            )
+            .at(file, span, "this invariant")
+            .with_help("write an invariant as a permit describing the requests it is about"),
+        );
+    }
+    let requirements: Vec<String> = requirement
+        .split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+        .collect();
+    for r in &requirements {
+        if catalogue.requirement(r).is_none() {
+            ok = false;
+            diags.push(
+                Diag::new(
+                    Code::UnknownRequirement,
+                    format!("invariant `{id}` is evidence for `{r}`, which is not in the catalogue"),
+                )
+                .at(file, span, "this invariant")
+                .with_help_opt(catalogue.suggest(r)),
+            );
+        }
+    }
+    let kind = kind?;
+    ok.then(|| Invariant {
+        id: id.to_string(),
+        clause,
+        requirements,
+        summary,
+        kind,
+        file: file.name.clone(),
+        line,
+        policy: policy.new_id(PolicyId::new(id)),
+    })
+}
