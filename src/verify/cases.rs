@@ -64,9 +64,15 @@ pub fn scenario_yaml(
     for uid in [principal, resource] {
         names.declare(&short(&uid.type_name().to_string()), uid.id().unescaped());
     }
+    let mut moments = Vec::new();
+    collect_moments(&json, &mut moments);
+    if let Some(ctx) = request.context() {
+        collect_moments(&ctx.to_json_value().map_err(|e| e.to_string())?, &mut moments);
+    }
     let writer = Writer {
         names: &names,
         short: &short,
+        moments: Moments::new(moments),
     };
 
     let mut out = String::new();
@@ -210,6 +216,63 @@ fn is_plain(id: &str) -> bool {
 struct Writer<'a> {
     names: &'a Names,
     short: &'a dyn Fn(&str) -> String,
+    moments: Moments,
+}
+
+/// The solver picks moments anywhere in Cedar's 64-bit range, far beyond
+/// any calendar. They are moved, in order, to start at [`ANCHOR_MS`]:
+/// gaps up to [`MAX_GAP_MS`] are kept exactly (so comparisons with any
+/// offset shorter than that keep their outcome), longer gaps shrink to it.
+/// The re-run through the authorizer checks that nothing changed.
+struct Moments {
+    map: BTreeMap<i64, i64>,
+}
+
+/// 2000-01-01T00:00:00Z.
+const ANCHOR_MS: i64 = 946_684_800_000;
+/// 20 years of 365.25 days.
+const MAX_GAP_MS: i64 = 7_305 * 86_400_000;
+
+impl Moments {
+    fn new(mut all: Vec<i64>) -> Self {
+        all.sort_unstable();
+        all.dedup();
+        let mut map = BTreeMap::new();
+        let mut prev: Option<(i64, i64)> = None;
+        for ms in all {
+            let to = match prev {
+                None => ANCHOR_MS,
+                Some((from, to)) => to + (ms.saturating_sub(from)).min(MAX_GAP_MS),
+            };
+            map.insert(ms, to);
+            prev = Some((ms, to));
+        }
+        Self { map }
+    }
+
+    fn get(&self, ms: i64) -> i64 {
+        self.map.get(&ms).copied().unwrap_or(ms)
+    }
+}
+
+/// Every datetime value (not duration) anywhere in a JSON tree.
+fn collect_moments(json: &Json, out: &mut Vec<i64>) {
+    match json {
+        Json::Object(map) => {
+            let is_moment = map
+                .get("__extn")
+                .and_then(|e| e.get("fn"))
+                .and_then(Json::as_str)
+                .is_some_and(|f| f == "datetime" || f == "offset");
+            if is_moment {
+                out.extend(millis(json));
+            } else {
+                map.values().for_each(|v| collect_moments(v, out));
+            }
+        }
+        Json::Array(items) => items.iter().for_each(|v| collect_moments(v, out)),
+        _ => {}
+    }
 }
 
 impl Writer<'_> {
@@ -256,7 +319,7 @@ impl Writer<'_> {
             Ty::Record(r) => self.record(json, r)?,
             Ty::Datetime => {
                 let ms = millis(json).ok_or("a datetime the solver wrote in an unknown form")?;
-                datetime_text(ms)?
+                datetime_text(self.moments.get(ms))?
             }
             Ty::Duration => {
                 let ms = millis(json).ok_or("a duration the solver wrote in an unknown form")?;
@@ -405,6 +468,15 @@ mod tests {
             datetime_text(millis(&plain).unwrap()).unwrap(),
             "\"2024-05-02T10:00:00Z\""
         );
+    }
+
+    #[test]
+    fn moments_keep_their_order_and_short_gaps() {
+        let m = Moments::new(vec![i64::MIN + 5, i64::MIN + 3_600_005, 0, i64::MAX]);
+        assert_eq!(m.get(i64::MIN + 5), ANCHOR_MS);
+        assert_eq!(m.get(i64::MIN + 3_600_005), ANCHOR_MS + 3_600_000);
+        assert_eq!(m.get(0), ANCHOR_MS + 3_600_000 + MAX_GAP_MS);
+        assert!(m.get(i64::MAX) > m.get(0));
     }
 
     #[test]

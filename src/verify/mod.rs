@@ -36,6 +36,9 @@ use invariants::Invariant;
 use model::{Check, Outcome, Property, RegimeResult, VerifyReport};
 use solver::SolverConfig;
 
+/// The stack of each verifying thread.
+const STACK_SIZE: usize = 256 * 1024 * 1024;
+
 /// What `verify` takes.
 #[derive(Debug, Clone)]
 pub struct VerifyOptions {
@@ -101,23 +104,32 @@ pub fn verify(root: &std::path::Path, options: &VerifyOptions) -> Result<VerifyR
         .enumerate()
         .flat_map(|(w, item)| (0..item.envs.len()).map(move |e| (w, e)))
         .collect();
-    let answers: Vec<Result<EnvAnswers, String>> = jobs
-        .par_iter()
-        .map(|&(w, e)| {
-            let item = &work[w];
-            engine::run_env(item.regime, &item.invariants, &item.envs[e].1, &options.solver)
-        })
-        .collect();
+    // The symbolic compiler recurses deeply on large policies: its threads
+    // get a large stack.
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(rayon::current_num_threads())
+        .stack_size(STACK_SIZE)
+        .build()
+        .map_err(|e| vec![Diag::new(crate::diagnostic::Code::Usage, format!("cannot start threads: {e}"))])?;
+    let answers: Vec<Result<EnvAnswers, String>> = pool.install(|| {
+        jobs.par_iter()
+            .map(|&(w, e)| {
+                let item = &work[w];
+                engine::run_env(item.regime, &item.invariants, &item.envs[e].1, &options.solver)
+            })
+            .collect()
+    });
     let mut per_regime: Vec<Vec<(&str, &Result<EnvAnswers, String>)>> =
         work.iter().map(|_| Vec::new()).collect();
     for (&(w, e), a) in jobs.iter().zip(&answers) {
         per_regime[w].push((work[w].envs[e].0.as_str(), a));
     }
-    let regimes = work
-        .iter()
-        .zip(&per_regime)
-        .map(|(item, answers)| regime_result(item, answers, &options.solver))
-        .collect();
+    let regimes = pool.install(|| {
+        work.iter()
+            .zip(&per_regime)
+            .map(|(item, answers)| regime_result(item, answers, &options.solver))
+            .collect()
+    });
     Ok(VerifyReport {
         format: "lexgate-verify",
         version: 1,
