@@ -29,15 +29,24 @@ pub struct ScenarioMeta<'a> {
     pub comment: &'a str,
 }
 
-/// Writes the counterexample as one item of a `scenarios:` list (indented
-/// by two spaces, starting with `  - name:`).
+/// A counterexample written as a case.
+#[derive(Debug, Clone)]
+pub struct CaseText {
+    /// One item of a `scenarios:` list (indented by two spaces, starting
+    /// with `  - name:`).
+    pub yaml: String,
+    /// The id each solver entity (short type, id) has in the case.
+    pub ids: BTreeMap<(String, String), String>,
+}
+
+/// Writes the counterexample as a case.
 pub fn scenario_yaml(
     schema: &RegimeSchema,
     derivations: Option<&Derivations>,
     request: &Request,
     entities: &Entities,
     meta: &ScenarioMeta<'_>,
-) -> Result<String, String> {
+) -> Result<CaseText, String> {
     let json = entities.to_json_value().map_err(|e| e.to_string())?;
     let list = json.as_array().cloned().unwrap_or_default();
     let namespace_prefix = format!("{}::", schema.namespace);
@@ -151,7 +160,10 @@ pub fn scenario_yaml(
         }
     }
     out.push_str(&format!("    expect: {}\n", meta.expect));
-    Ok(out)
+    Ok(CaseText {
+        yaml: out,
+        ids: names.renamed,
+    })
 }
 
 /// The ids the scenario uses: plain when unique and simple, renamed when the

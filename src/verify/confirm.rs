@@ -9,6 +9,8 @@
 //! review*, with the attributes that differ. When neither does, it is a
 //! fault of the verifier, never a legal finding.
 
+use std::collections::BTreeMap;
+
 use cedar_policy::{Authorizer, Decision, Entities, PolicySet, Request};
 use cedar_policy_symcc::Env;
 use serde_json::Value as Json;
@@ -122,14 +124,14 @@ pub fn counterexample(
         expect,
         comment: &comment,
     };
-    let yaml = match scenario_yaml(
+    let case = match scenario_yaml(
         &regime.schema,
         regime.derivations.as_ref(),
         &cx.request,
         &cx.entities,
         &meta,
     ) {
-        Ok(y) => y,
+        Ok(c) => c,
         Err(why) => {
             return Counterexample {
                 yaml: String::new(),
@@ -139,6 +141,7 @@ pub fn counterexample(
             }
         }
     };
+    let yaml = case.yaml;
     let raw = expectation.shown_by(regime, &cx.request, &cx.entities);
     let lowered = regime
         .lower_text("counterexample.yaml", &format!("scenarios:\n{yaml}"), None)
@@ -157,7 +160,7 @@ pub fn counterexample(
         let entities = sc.entities(&file.fixtures)?;
         expectation
             .shown_by(regime, &sc.request, &entities)
-            .map_err(|why| derived_difference(regime, &cx.entities, &entities, why))
+            .map_err(|why| derived_difference(regime, &cx.entities, &entities, &case.ids, why))
     });
     let confirmation = match (as_case, raw) {
         (Ok(_), _) => Confirmation::Confirmed,
@@ -171,27 +174,43 @@ pub fn counterexample(
 
 /// Why the case and the solver's request differ: the derived attributes
 /// whose values the calendar computes otherwise.
-fn derived_difference(regime: &Regime, solver: &Entities, case: &Entities, why: String) -> String {
+fn derived_difference(
+    regime: &Regime,
+    solver: &Entities,
+    case: &Entities,
+    ids: &BTreeMap<(String, String), String>,
+    why: String,
+) -> String {
     let Some(derivations) = regime.derivations.as_ref() else {
         return why;
     };
-    let by_uid = |e: &Entities| -> Vec<(String, Json)> {
+    let prefix = format!("{}::", regime.schema.namespace);
+    let by_uid = |e: &Entities| -> Vec<(String, String, Json)> {
         e.to_json_value()
             .ok()
             .and_then(|j| j.as_array().cloned())
             .unwrap_or_default()
             .into_iter()
-            .map(|e| (e["uid"].to_string(), e))
+            .map(|e| {
+                let ty = e["uid"]["type"].as_str().unwrap_or("");
+                let short = ty.strip_prefix(&prefix).unwrap_or(ty).to_string();
+                let id = e["uid"]["id"].as_str().unwrap_or("").to_string();
+                (short, id, e)
+            })
             .collect()
     };
     let case_entities = by_uid(case);
-    let prefix = format!("{}::", regime.schema.namespace);
     let mut differences = Vec::new();
-    for (uid, e) in by_uid(solver) {
-        let ty = e["uid"]["type"].as_str().unwrap_or("");
-        let short = ty.strip_prefix(&prefix).unwrap_or(ty);
-        let id = e["uid"]["id"].as_str().unwrap_or("");
-        let other = case_entities.iter().find(|(u, _)| *u == uid).map(|(_, e)| e);
+    for (short, raw_id, e) in by_uid(solver) {
+        let id = ids
+            .get(&(short.clone(), raw_id.clone()))
+            .cloned()
+            .unwrap_or(raw_id);
+        let short = short.as_str();
+        let other = case_entities
+            .iter()
+            .find(|(t, i, _)| t == short && *i == id)
+            .map(|(_, _, e)| e);
         for rule in derivations.rules_for(short) {
             let mine = &e["attrs"][&rule.attribute];
             let theirs = other.map(|o| &o["attrs"][&rule.attribute]).unwrap_or(&Json::Null);
