@@ -221,10 +221,20 @@ fn invariant(
     }
     let inv_set = compiled.into_compiled_policyset();
     let result = match inv.kind {
-        Kind::Upper => session.run(async |c| {
-            c.check_implies_with_counterexample_opt(whole, &inv_set)
-                .await
-        }),
+        // Whatever the policies allow within the invariant's scope, the
+        // invariant allows: P ⇒ (I ∨ outside the scope).
+        Kind::Upper => {
+            let widened = PolicySet::from_policies([inv.policy.clone(), inv.outside_scope.clone()])
+                .map_err(|e| e.to_string())
+                .and_then(|set| CompiledPolicySet::compile(&set, env, schema).map_err(unknown));
+            match widened {
+                Ok(widened) => session.run(async |c| {
+                    c.check_implies_with_counterexample_opt(whole, &widened)
+                        .await
+                }),
+                Err(e) => return (Answer::Unknown(e), true),
+            }
+        }
         Kind::Lower => session.run(async |c| {
             c.check_implies_with_counterexample_opt(&inv_set, whole)
                 .await

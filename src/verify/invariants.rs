@@ -59,6 +59,9 @@ pub struct Invariant {
     pub line: usize,
     /// The policy, renamed after its `@id`.
     pub policy: Policy,
+    /// A permit of every request outside the invariant's scope: an upper
+    /// invariant speaks only of the requests its scope names.
+    pub outside_scope: Policy,
 }
 
 /// Parses and checks an invariants file; every problem goes to `diags`.
@@ -206,6 +209,16 @@ fn read_one(
         }
     }
     let kind = kind?;
+    let outside_scope = match outside_scope(policy, id) {
+        Ok(p) => p,
+        Err(why) => {
+            diags.push(
+                Diag::new(Code::PolicyParse, format!("invariant `{id}`: {why}"))
+                    .at(file, span, "this invariant"),
+            );
+            return None;
+        }
+    };
     ok.then(|| Invariant {
         id: id.to_string(),
         clause,
@@ -215,5 +228,42 @@ fn read_one(
         file: file.name.clone(),
         line,
         policy: policy.new_id(PolicyId::new(id)),
+        outside_scope,
     })
+}
+
+/// `permit (principal, action, resource) unless { <the scope of policy> };`
+fn outside_scope(policy: &Policy, id: &str) -> Result<Policy, String> {
+    use cedar_policy::{ActionConstraint, PrincipalConstraint, ResourceConstraint};
+    let mut terms = Vec::new();
+    match policy.principal_constraint() {
+        PrincipalConstraint::Any => {}
+        PrincipalConstraint::In(e) => terms.push(format!("principal in {e}")),
+        PrincipalConstraint::Eq(e) => terms.push(format!("principal == {e}")),
+        PrincipalConstraint::Is(t) => terms.push(format!("principal is {t}")),
+        PrincipalConstraint::IsIn(t, e) => terms.push(format!("principal is {t} in {e}")),
+    }
+    match policy.action_constraint() {
+        ActionConstraint::Any => {}
+        ActionConstraint::Eq(a) => terms.push(format!("action == {a}")),
+        ActionConstraint::In(list) => terms.push(format!(
+            "action in [{}]",
+            list.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ")
+        )),
+    }
+    match policy.resource_constraint() {
+        ResourceConstraint::Any => {}
+        ResourceConstraint::In(e) => terms.push(format!("resource in {e}")),
+        ResourceConstraint::Eq(e) => terms.push(format!("resource == {e}")),
+        ResourceConstraint::Is(t) => terms.push(format!("resource is {t}")),
+        ResourceConstraint::IsIn(t, e) => terms.push(format!("resource is {t} in {e}")),
+    }
+    let condition = if terms.is_empty() {
+        "true".to_string()
+    } else {
+        terms.join(" && ")
+    };
+    let text = format!("permit (principal, action, resource) unless {{ {condition} }};");
+    Policy::parse(Some(PolicyId::new(format!("{id}--outside-scope"))), text)
+        .map_err(|e| format!("its scope cannot be restated: {e}"))
 }
