@@ -71,9 +71,7 @@ pub fn discover(root: &Path, diags: &mut Diagnostics) -> Vec<RegimeFiles> {
                 Some("cedarschema") => files.schemas.push(path),
                 Some("cedar")
                     if path.parent() == Some(policies_dir.join(&name).as_path())
-                        && path
-                            .file_name()
-                            .is_some_and(|f| f == INVARIANTS_FILE_NAME) => {}
+                        && path.file_name().is_some_and(|f| f == INVARIANTS_FILE_NAME) => {}
                 Some("cedar") => files.policies.push(path),
                 Some("yaml")
                     if path

@@ -124,8 +124,7 @@ fn write_cases(file: &std::path::Path, report: &VerifyReport) -> Result<usize, B
         Some(t) => {
             let last_key = t
                 .lines()
-                .filter(|l| l.chars().next().is_some_and(|c| c.is_ascii_alphabetic()))
-                .next_back();
+                .rfind(|l| l.chars().next().is_some_and(|c| c.is_ascii_alphabetic()));
             if last_key.map(str::trim_end) != Some("scenarios:") {
                 return Err(Diag::new(
                     Code::Usage,

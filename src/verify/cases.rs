@@ -76,7 +76,10 @@ pub fn scenario_yaml(
     let mut moments = Vec::new();
     collect_moments(&json, &mut moments);
     if let Some(ctx) = request.context() {
-        collect_moments(&ctx.to_json_value().map_err(|e| e.to_string())?, &mut moments);
+        collect_moments(
+            &ctx.to_json_value().map_err(|e| e.to_string())?,
+            &mut moments,
+        );
     }
     let writer = Writer {
         names: &names,
@@ -338,7 +341,8 @@ impl Writer<'_> {
                 quote(&duration_text(ms))
             }
             Ty::Decimal | Ty::IpAddr => quote(
-                extension_arg(json).ok_or("an extension value the solver wrote in an unknown form")?,
+                extension_arg(json)
+                    .ok_or("an extension value the solver wrote in an unknown form")?,
             ),
         })
     }
@@ -474,8 +478,12 @@ mod tests {
         let offset = serde_json::json!({"__extn": {"fn": "offset", "args": [
             {"__extn": {"fn": "datetime", "arg": "1970-01-01"}},
             {"__extn": {"fn": "duration", "arg": "1714608000000ms"}}]}});
-        assert_eq!(datetime_text(millis(&offset).unwrap()).unwrap(), "2024-05-02");
-        let plain = serde_json::json!({"__extn": {"fn": "datetime", "arg": "2024-05-02T10:00:00Z"}});
+        assert_eq!(
+            datetime_text(millis(&offset).unwrap()).unwrap(),
+            "2024-05-02"
+        );
+        let plain =
+            serde_json::json!({"__extn": {"fn": "datetime", "arg": "2024-05-02T10:00:00Z"}});
         assert_eq!(
             datetime_text(millis(&plain).unwrap()).unwrap(),
             "\"2024-05-02T10:00:00Z\""

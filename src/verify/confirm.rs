@@ -26,25 +26,26 @@ pub enum Expectation {
     /// This policy raises an evaluation error.
     Errors(String),
     /// This invariant is broken.
-    Invariant(Invariant),
+    Invariant(Box<Invariant>),
 }
 
 impl Expectation {
     /// `Ok` when the request and entities show it; `Err` says what happened instead.
-    fn shown_by(&self, regime: &Regime, request: &Request, entities: &Entities) -> Result<(), String> {
+    fn shown_by(
+        &self,
+        regime: &Regime,
+        request: &Request,
+        entities: &Entities,
+    ) -> Result<(), String> {
         let authorizer = Authorizer::new();
         let policies = authorizer.is_authorized(request, &regime.policies.set, entities);
         match self {
             Expectation::Errors(id) => {
-                if policies
-                    .diagnostics()
-                    .errors()
-                    .any(|e| match e {
-                        cedar_policy::AuthorizationError::PolicyEvaluationError(e) => {
-                            e.policy_id().to_string() == *id
-                        }
-                    })
-                {
+                if policies.diagnostics().errors().any(|e| match e {
+                    cedar_policy::AuthorizationError::PolicyEvaluationError(e) => {
+                        e.policy_id().to_string() == *id
+                    }
+                }) {
                     Ok(())
                 } else {
                     Err(format!("policy `{id}` evaluates without error"))
@@ -79,7 +80,9 @@ impl Expectation {
                 id.clone(),
                 Vec::new(),
                 "deny",
-                format!("policy `{id}` raises an evaluation error here (lexgate check fails on any)"),
+                format!(
+                    "policy `{id}` raises an evaluation error here (lexgate check fails on any)"
+                ),
             ),
             Expectation::Invariant(inv) => (
                 inv.id.clone(),
@@ -213,7 +216,9 @@ fn derived_difference(
             .map(|(_, _, e)| e);
         for rule in derivations.rules_for(short) {
             let mine = &e["attrs"][&rule.attribute];
-            let theirs = other.map(|o| &o["attrs"][&rule.attribute]).unwrap_or(&Json::Null);
+            let theirs = other
+                .map(|o| &o["attrs"][&rule.attribute])
+                .unwrap_or(&Json::Null);
             if mine != theirs {
                 differences.push(format!(
                     "{short}::{id}.{} is {} for the solver but {} by the calendar",

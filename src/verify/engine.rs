@@ -25,15 +25,18 @@ pub enum Answer {
     Unknown(String),
 }
 
+/// One yes-or-no answer of the solver (`Err`: unknown, with why).
+pub type Fact = Result<bool, String>;
+
 /// The lint facts of one policy in one environment (`Err`: unknown).
 #[derive(Debug, Clone, Default)]
 pub struct LintFacts {
     /// The policy can match some request here.
-    pub can_match: Option<Result<bool, String>>,
+    pub can_match: Option<Fact>,
     /// (Permits) every match here is forbidden.
-    pub shadowed: Option<Result<bool, String>>,
+    pub shadowed: Option<Fact>,
     /// (Permits) every match here is allowed by another permit.
-    pub redundant: Option<Result<bool, String>>,
+    pub redundant: Option<Fact>,
 }
 
 /// Every answer of one environment.
@@ -134,15 +137,16 @@ pub fn run_env(
             .filter(|p| p.effect() == effect && p.id().to_string() != except)
             .filter(|p| {
                 matches!(
-                    out.lint.get(&p.id().to_string()).and_then(|f| f.can_match.clone()),
+                    out.lint
+                        .get(&p.id().to_string())
+                        .and_then(|f| f.can_match.clone()),
                     Some(Ok(true)) | Some(Err(_))
                 )
             })
             .cloned()
             .collect()
     };
-    let mut facts_of: BTreeMap<String, (Option<Result<bool, String>>, Option<Result<bool, String>>)> =
-        BTreeMap::new();
+    let mut facts_of: BTreeMap<String, (Option<Fact>, Option<Fact>)> = BTreeMap::new();
     for p in policies.iter().filter(|p| p.effect() == Effect::Permit) {
         let id = p.id().to_string();
         if !matches!(out.lint[&id].can_match, Some(Ok(true))) {
@@ -258,7 +262,7 @@ fn failed(regime: &Regime, inv: &Invariant, env: &RequestEnv, cx: &Env) -> Answe
         Kind::Lower => "the invariant allows a request the policies deny",
         Kind::Never => "the policies allow a request the invariant says is never allowed",
     };
-    let expectation = Expectation::Invariant(inv.clone());
+    let expectation = Expectation::Invariant(Box::new(inv.clone()));
     Answer::Fails(
         reason.to_string(),
         Some(confirm::counterexample(

@@ -105,7 +105,7 @@ pub fn load(
     for e in result.validation_errors() {
         diags.push(Diag::from_foreign(Code::PolicyValidation, e, Some(file)));
     }
-    out.sort_by(|a, b| a.line.cmp(&b.line));
+    out.sort_by_key(|a| a.line);
     out
 }
 
@@ -201,7 +201,9 @@ fn read_one(
             diags.push(
                 Diag::new(
                     Code::UnknownRequirement,
-                    format!("invariant `{id}` is evidence for `{r}`, which is not in the catalogue"),
+                    format!(
+                        "invariant `{id}` is evidence for `{r}`, which is not in the catalogue"
+                    ),
                 )
                 .at(file, span, "this invariant")
                 .with_help_opt(catalogue.suggest(r)),
@@ -213,8 +215,11 @@ fn read_one(
         Ok(p) => p,
         Err(why) => {
             diags.push(
-                Diag::new(Code::PolicyParse, format!("invariant `{id}`: {why}"))
-                    .at(file, span, "this invariant"),
+                Diag::new(Code::PolicyParse, format!("invariant `{id}`: {why}")).at(
+                    file,
+                    span,
+                    "this invariant",
+                ),
             );
             return None;
         }
@@ -248,7 +253,10 @@ fn outside_scope(policy: &Policy, id: &str) -> Result<Policy, String> {
         ActionConstraint::Eq(a) => terms.push(format!("action == {a}")),
         ActionConstraint::In(list) => terms.push(format!(
             "action in [{}]",
-            list.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ")
+            list.iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join(", ")
         )),
     }
     match policy.resource_constraint() {

@@ -18,10 +18,13 @@ use cedar_policy::{PolicyId, RequestEnv};
 use cedar_policy_symcc::CompiledPolicy;
 use rayon::prelude::*;
 
-use super::engine::{EnvAnswers, LintFacts};
+use super::engine::{EnvAnswers, Fact, LintFacts};
 use super::model::{LintFinding, LintKind};
 use super::solver::{Session, SolverConfig};
 use crate::load::Regime;
+
+/// A pair of policies in one environment (its label).
+type PairIn<'a> = (&'a str, (&'a str, &'a str));
 
 /// Per environment label: the answers.
 type Answers<'a> = [(&'a str, &'a Result<EnvAnswers, String>)];
@@ -57,7 +60,12 @@ pub fn findings(
                 } else {
                     "never matches any request: it forbids nothing"
                 };
-                found.push(finding(regime, id, LintKind::Vacuous, format!("{} `{id}` {what}", info.effect)));
+                found.push(finding(
+                    regime,
+                    id,
+                    LintKind::Vacuous,
+                    format!("{} `{id}` {what}", info.effect),
+                ));
             }
             continue;
         }
@@ -133,7 +141,7 @@ pub fn findings(
             .request_envs()
             .find(|e| super::engine::label(e, &regime.schema.namespace) == label)
     };
-    let per_env: Vec<Vec<((&str, (&str, &str)), Result<bool, String>)>> = envs_needed
+    let per_env: Vec<Vec<(PairIn<'_>, Fact)>> = envs_needed
         .par_iter()
         .map(|label| {
             let here: Vec<(&str, &str)> = pairs
@@ -156,8 +164,7 @@ pub fn findings(
                 .collect()
         })
         .collect();
-    let results: BTreeMap<(&str, (&str, &str)), Result<bool, String>> =
-        per_env.into_iter().flatten().collect();
+    let results: BTreeMap<PairIn<'_>, Fact> = per_env.into_iter().flatten().collect();
     for (a, b) in pairs {
         let mut verdict = Some(true);
         for label in &matching_envs[a] {
@@ -199,7 +206,9 @@ fn equivalent_in(
             .set
             .policy(&PolicyId::new(id))
             .ok_or_else(|| format!("no policy `{id}`"))
-            .and_then(|p| CompiledPolicy::compile(p, env, &regime.schema.cedar).map_err(|e| e.to_string()))
+            .and_then(|p| {
+                CompiledPolicy::compile(p, env, &regime.schema.cedar).map_err(|e| e.to_string())
+            })
     };
     Ok(pairs
         .iter()
@@ -256,7 +265,10 @@ mod tests {
 
     #[test]
     fn lint_ok_names_the_kind_it_acknowledges() {
-        assert!(acknowledges("redundant: kept for the clause map", LintKind::Redundant));
+        assert!(acknowledges(
+            "redundant: kept for the clause map",
+            LintKind::Redundant
+        ));
         assert!(!acknowledges("redundant: kept", LintKind::Vacuous));
         assert!(acknowledges("kept on purpose", LintKind::Shadowed));
         assert!(!acknowledges("  ", LintKind::Shadowed));

@@ -110,12 +110,22 @@ pub fn verify(root: &std::path::Path, options: &VerifyOptions) -> Result<VerifyR
         .num_threads(rayon::current_num_threads())
         .stack_size(STACK_SIZE)
         .build()
-        .map_err(|e| vec![Diag::new(crate::diagnostic::Code::Usage, format!("cannot start threads: {e}"))])?;
+        .map_err(|e| {
+            vec![Diag::new(
+                crate::diagnostic::Code::Usage,
+                format!("cannot start threads: {e}"),
+            )]
+        })?;
     let answers: Vec<Result<EnvAnswers, String>> = pool.install(|| {
         jobs.par_iter()
             .map(|&(w, e)| {
                 let item = &work[w];
-                engine::run_env(item.regime, &item.invariants, &item.envs[e].1, &options.solver)
+                engine::run_env(
+                    item.regime,
+                    &item.invariants,
+                    &item.envs[e].1,
+                    &options.solver,
+                )
             })
             .collect()
     });
@@ -181,10 +191,9 @@ fn regime_result(
                     counterexample: None,
                 }
             } else {
-                aggregate(
-                    answers,
-                    |a| a.invariants.get(&inv.id).map(|(ans, _)| ans.clone()),
-                )
+                aggregate(answers, |a| {
+                    a.invariants.get(&inv.id).map(|(ans, _)| ans.clone())
+                })
             };
             Check {
                 property: Property::Invariant,

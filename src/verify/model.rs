@@ -206,8 +206,7 @@ impl VerifyReport {
                 .iter()
                 .chain(&r.invariants)
                 .all(|c| matches!(c.outcome, Outcome::Proved))
-                && r
-                    .lint
+                && r.lint
                     .iter()
                     .all(|f| f.severity == Severity::Warning || f.acknowledged.is_some())
         })

@@ -18,7 +18,11 @@ use super::model::{
 pub fn human(report: &VerifyReport) -> String {
     let mut out = String::new();
     for r in &report.regimes {
-        let _ = writeln!(out, "{} ({} request environments)", r.regime, r.environments);
+        let _ = writeln!(
+            out,
+            "{} ({} request environments)",
+            r.regime, r.environments
+        );
         section(&mut out, "never errors", &r.never_errors, true);
         section(&mut out, "legal invariants", &r.invariants, false);
         if !r.lint.is_empty() || !r.lint_unknown.is_empty() {
@@ -113,9 +117,7 @@ fn section(out: &mut String, title: &str, checks: &[Check], only_problems: bool)
                 let _ = writeln!(out, "             in {environment}: {reason}");
                 if let Some(cx) = counterexample {
                     let state = match &cx.confirmation {
-                        Confirmation::Confirmed => {
-                            "confirmed by Cedar's authorizer".to_string()
-                        }
+                        Confirmation::Confirmed => "confirmed by Cedar's authorizer".to_string(),
                         Confirmation::NeedsReview(why) => format!("NEEDS REVIEW: {why}"),
                         Confirmation::VerifierFault(why) => {
                             format!("VERIFIER FAULT (not a legal finding): {why}")
@@ -150,7 +152,10 @@ fn totals(report: &VerifyReport) -> (usize, usize, usize) {
 /// The model as JSON.
 pub fn json(report: &VerifyReport) -> String {
     let mut text = serde_json::to_string_pretty(report).unwrap_or_else(|e| {
-        format!("{{\"error\": {}}}", serde_json::Value::String(e.to_string()))
+        format!(
+            "{{\"error\": {}}}",
+            serde_json::Value::String(e.to_string())
+        )
     });
     text.push('\n');
     text
@@ -168,11 +173,20 @@ pub fn sarif(report: &VerifyReport) -> String {
                     environment,
                     reason,
                     ..
-                } => (ResultLevel::Error, format!("{}: `{}` fails in {environment}: {reason}", r.regime, c.id)),
+                } => (
+                    ResultLevel::Error,
+                    format!("{}: `{}` fails in {environment}: {reason}", r.regime, c.id),
+                ),
                 Outcome::Unknown {
                     environment,
                     reason,
-                } => (ResultLevel::Warning, format!("{}: `{}` is unknown in {environment}: {reason}", r.regime, c.id)),
+                } => (
+                    ResultLevel::Warning,
+                    format!(
+                        "{}: `{}` is unknown in {environment}: {reason}",
+                        r.regime, c.id
+                    ),
+                ),
             };
             let rule = match c.property {
                 Property::NeverErrors => "lexgate/verify/never-errors",
