@@ -82,7 +82,6 @@ pub fn load(
         }
     };
     let mut out: Vec<Invariant> = Vec::new();
-    let mut set = PolicySet::new();
     for policy in parsed.policies() {
         let Some(inv) = read_one(policy, file, catalogue, diags) else {
             continue;
@@ -97,11 +96,9 @@ pub fn load(
             );
             continue;
         }
-        if set.add(inv.policy.clone()).is_ok() {
-            out.push(inv);
-        }
+        out.push(inv);
     }
-    let result = Validator::new(schema.cedar.clone()).validate(&set, ValidationMode::Strict);
+    let result = Validator::new(schema.cedar.clone()).validate(&parsed, ValidationMode::Strict);
     for e in result.validation_errors() {
         diags.push(Diag::from_foreign(Code::PolicyValidation, e, Some(file)));
     }
@@ -274,4 +271,48 @@ fn outside_scope(policy: &Policy, id: &str) -> Result<Policy, String> {
     let text = format!("permit (principal, action, resource) unless {{ {condition} }};");
     Policy::parse(Some(PolicyId::new(format!("{id}--outside-scope"))), text)
         .map_err(|e| format!("its scope cannot be restated: {e}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SCHEMA: &str = "namespace T { entity P { ok: Bool }; action read appliesTo { principal: [P], resource: [P], context: {} }; }";
+    const CATALOGUE: &str = "regime: t\ntitle: T\nsource: test\nnamespace: T\ngroups:\n  - id: I\n    title: I\nrequirements:\n  - id: R\n    clause: \"1\"\n    group: I\n    kind: access\n    summary: s\n";
+
+    fn load_text(text: &str) -> (Vec<Invariant>, Vec<Diag>) {
+        let schema = RegimeSchema::parse(&SourceFile::from_text("s.cedarschema", SCHEMA)).unwrap();
+        let mut d = Diagnostics::default();
+        let catalogue =
+            LoadedCatalogue::load(SourceFile::from_text("r.yaml", CATALOGUE), "t", &mut d).unwrap();
+        let file = SourceFile::from_text("invariants.cedar", text);
+        let out = load(&file, &schema, &catalogue, &mut d);
+        (out, d.into_sorted())
+    }
+
+    #[test]
+    fn an_invariant_keeps_its_annotations_and_its_scope() {
+        let (inv, d) = load_text(
+            "@id(\"i\") @clause(\"1\") @requirement(\"R\") @summary(\"s\") @kind(\"upper\")\npermit (principal, action == T::Action::\"read\", resource is T::P) when { principal.ok };",
+        );
+        assert!(d.is_empty(), "{d:?}");
+        assert_eq!(inv[0].kind, Kind::Upper);
+        assert_eq!(inv[0].requirements, ["R"]);
+        let outside = inv[0].outside_scope.to_string();
+        assert!(outside.contains("unless"), "{outside}");
+        assert!(outside.contains("resource is T::P"), "{outside}");
+    }
+
+    #[test]
+    fn missing_annotations_a_forbid_and_unknown_requirements_are_reported() {
+        let (inv, d) = load_text(
+            "@id(\"i\") @clause(\"1\") @requirement(\"NOPE\") @kind(\"sideways\")\nforbid (principal, action, resource) when { principal.okk };",
+        );
+        assert!(inv.is_empty());
+        let text: Vec<String> = d.iter().map(|d| d.message.clone()).collect();
+        for needle in ["no @summary", "@kind(\"sideways\")", "is a forbid", "`NOPE`"] {
+            assert!(text.iter().any(|t| t.contains(needle)), "{needle}: {text:?}");
+        }
+        assert!(d.iter().any(|d| d.code == Code::PolicyValidation), "{text:?}");
+    }
 }
