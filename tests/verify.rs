@@ -98,7 +98,9 @@ fn tiny(extra_policies: &str) -> tempfile::TempDir {
 fn have_cvc5(test: &str) -> bool {
     let found = lexgate::verify::solver::find_cvc5().is_some();
     if !found {
-        eprintln!("SKIPPED: cvc5 not found — {test} did not run (install it: apt-get install -y cvc5)");
+        eprintln!(
+            "SKIPPED: cvc5 not found — {test} did not run (install it: apt-get install -y cvc5)"
+        );
     }
     found
 }
@@ -144,17 +146,17 @@ permit (principal, action, resource);
     );
     let (code, out, err) = run(
         dir.path(),
-        &[
-            "verify",
-            "--write-cases",
-            "cases/tiny/counterexamples.yaml",
-        ],
+        &["verify", "--write-cases", "cases/tiny/counterexamples.yaml"],
     );
     assert_eq!(code, 1, "{out}{err}");
     assert!(out.contains("failed   tiny-inv-owner-only upper"), "{out}");
     assert!(out.contains("confirmed by Cedar's authorizer"), "{out}");
-    assert!(err.contains("1 confirmed counterexample(s) appended"), "{err}");
-    let written = std::fs::read_to_string(dir.path().join("cases/tiny/counterexamples.yaml")).unwrap();
+    assert!(
+        err.contains("1 confirmed counterexample(s) appended"),
+        "{err}"
+    );
+    let written =
+        std::fs::read_to_string(dir.path().join("cases/tiny/counterexamples.yaml")).unwrap();
     assert!(written.contains("expect: deny"), "{written}");
     // The scenario is a valid case, and Cedar's authorizer fails it.
     let (code, out, err) = run(dir.path(), &["check", "-v"]);
@@ -163,13 +165,12 @@ permit (principal, action, resource);
     // A second run appends nothing new.
     let (_, _, err) = run(
         dir.path(),
-        &[
-            "verify",
-            "--write-cases",
-            "cases/tiny/counterexamples.yaml",
-        ],
+        &["verify", "--write-cases", "cases/tiny/counterexamples.yaml"],
     );
-    assert!(err.contains("0 confirmed counterexample(s) appended"), "{err}");
+    assert!(
+        err.contains("0 confirmed counterexample(s) appended"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -190,13 +191,13 @@ when { principal.ok && !principal.ok };
     let (_, sarif, _) = run(dir.path(), &["verify", "--format", "sarif"]);
     let v: serde_json::Value = serde_json::from_str(&sarif).unwrap();
     let results = v["runs"][0]["results"].as_array().unwrap();
-    assert!(results
-        .iter()
-        .any(|r| r["ruleId"] == "lexgate/lint/vacuous"
-            && r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
-                == "policies/tiny/access.cedar"));
+    assert!(results.iter().any(|r| r["ruleId"] == "lexgate/lint/vacuous"
+        && r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+            == "policies/tiny/access.cedar"));
 
-    let acknowledged = tiny(&format!("@lint_ok(\"vacuous: kept as a placeholder\")\n{never}"));
+    let acknowledged = tiny(&format!(
+        "@lint_ok(\"vacuous: kept as a placeholder\")\n{never}"
+    ));
     let (code, out, err) = run(acknowledged.path(), &["verify"]);
     assert_eq!(code, 0, "{out}{err}");
     assert!(out.contains("acknowledged"), "{out}");
@@ -220,4 +221,39 @@ fn without_cvc5_verify_exits_2_and_says_how_to_install_it() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(0));
+}
+
+#[test]
+fn symbolic_diff_names_the_direction_of_a_change_with_a_witness() {
+    if !have_cvc5("symbolic_diff_names_the_direction_of_a_change_with_a_witness") {
+        return;
+    }
+    let old = tiny("");
+    let new = tiny(
+        r#"@id("tiny-allow-all")
+@clause("1")
+@requirement("TINY-OWNER")
+permit (principal, action, resource);
+"#,
+    );
+    let (old_dir, new_dir) = (
+        old.path().display().to_string(),
+        new.path().display().to_string(),
+    );
+    let (code, out, err) = run(
+        old.path(),
+        &["diff", "--symbolic", "--old", &old_dir, "--new", &new_dir],
+    );
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(out.contains("more-permissive  Person, read, Doc"), "{out}");
+    assert!(
+        out.contains("newly allowed (confirmed by Cedar's authorizer)"),
+        "{out}"
+    );
+    let (code, out, err) = run(
+        old.path(),
+        &["diff", "--symbolic", "--old", &old_dir, "--new", &old_dir],
+    );
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("equivalent"), "{out}");
 }

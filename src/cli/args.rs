@@ -314,6 +314,12 @@ pub struct DiffArgs {
     /// Output format.
     #[arg(long, short = 'f', value_enum, default_value_t = DiffFormat::Text)]
     pub format: DiffFormat,
+    /// Compare the policies for every request with the cvc5 solver (per
+    /// regime and request environment: equivalent, more or less permissive,
+    /// or both, with a witness for each direction) instead of the scenarios'
+    /// decisions. Both versions are compiled against the new schema.
+    #[arg(long, conflicts_with_all = ["requirement", "scenario", "as_of"])]
+    pub symbolic: bool,
 }
 
 /// Output formats of `diff`.

@@ -9,12 +9,14 @@ use lexgate::verify::solver::{find_cvc5, SolverConfig, INSTALL_HELP};
 use lexgate::verify::{render, verify, VerifyOptions};
 use lexgate::RunOptions;
 
-use super::args::{GlobalArgs, VerifyArgs, VerifyFormat};
+use lexgate::revision::Checkout;
+
+use super::args::{DiffArgs, DiffFormat, GlobalArgs, VerifyArgs, VerifyFormat};
 use super::terminal::Terminal;
 use super::Exit;
 
-/// Runs `verify`.
-pub fn run(global: &GlobalArgs, args: &VerifyArgs, term: &Terminal) -> Exit {
+/// The solver and the regime filter, or the reason there are none.
+fn prepare(regime: &[String], timeout: u64, term: &Terminal) -> Option<VerifyOptions> {
     let Some(path) = find_cvc5() else {
         let diag = Diag::new(
             Code::SolverMissing,
@@ -22,26 +24,63 @@ pub fn run(global: &GlobalArgs, args: &VerifyArgs, term: &Terminal) -> Exit {
         )
         .with_help(INSTALL_HELP);
         term.diagnostics(&[diag], "nothing was verified");
-        return Exit::Invalid;
+        return None;
     };
-    let resolved = match (RunOptions {
-        regimes: args.regime.clone(),
+    let resolved = (RunOptions {
+        regimes: regime.to_vec(),
         ..RunOptions::default()
     })
     .resolve()
-    {
-        Ok(r) => r,
-        Err(diags) => {
-            term.diagnostics(&diags, "nothing was verified");
-            return Exit::Invalid;
-        }
-    };
-    let options = VerifyOptions {
+    .map_err(|diags| term.diagnostics(&diags, "nothing was verified"))
+    .ok()?;
+    Some(VerifyOptions {
         regimes: resolved.load.regimes,
         solver: SolverConfig {
             path,
-            timeout: Duration::from_secs(args.timeout.max(1)),
+            timeout: Duration::from_secs(timeout.max(1)),
         },
+    })
+}
+
+/// Runs `diff --symbolic` on two checked-out versions.
+pub fn symbolic_diff(args: &DiffArgs, old: &Checkout, new: &Checkout, term: &Terminal) -> Exit {
+    let Some(options) = prepare(&args.filter.regime, DIFF_TIMEOUT_SECS, term) else {
+        return Exit::Invalid;
+    };
+    let diff = match lexgate::verify::diff::symbolic_diff(
+        &old.root,
+        &new.root,
+        &options.regimes,
+        &options.solver,
+    ) {
+        Ok(d) => d,
+        Err(diags) => {
+            term.diagnostics(&diags, "nothing was compared");
+            return Exit::Invalid;
+        }
+    };
+    term.out(&match args.format {
+        DiffFormat::Json => {
+            let mut text = serde_json::to_string_pretty(&diff).unwrap_or_default();
+            text.push('\n');
+            text
+        }
+        DiffFormat::Text | DiffFormat::Markdown => lexgate::verify::diff::render_text(&diff),
+    });
+    if diff.is_equivalent() {
+        Exit::Ok
+    } else {
+        Exit::Failed
+    }
+}
+
+/// The time limit of one query of `diff --symbolic`.
+const DIFF_TIMEOUT_SECS: u64 = 30;
+
+/// Runs `verify`.
+pub fn run(global: &GlobalArgs, args: &VerifyArgs, term: &Terminal) -> Exit {
+    let Some(options) = prepare(&args.regime, args.timeout, term) else {
+        return Exit::Invalid;
     };
     let started = Instant::now();
     let report = match verify(&global.root, &options) {

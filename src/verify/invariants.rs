@@ -310,9 +310,20 @@ mod tests {
         );
         assert!(inv.is_empty());
         let text: Vec<String> = d.iter().map(|d| d.message.clone()).collect();
-        for needle in ["no @summary", "@kind(\"sideways\")", "is a forbid", "`NOPE`"] {
-            assert!(text.iter().any(|t| t.contains(needle)), "{needle}: {text:?}");
+        for needle in [
+            "no @summary",
+            "@kind(\"sideways\")",
+            "is a forbid",
+            "`NOPE`",
+        ] {
+            assert!(
+                text.iter().any(|t| t.contains(needle)),
+                "{needle}: {text:?}"
+            );
         }
-        assert!(d.iter().any(|d| d.code == Code::PolicyValidation), "{text:?}");
+        assert!(
+            d.iter().any(|d| d.code == Code::PolicyValidation),
+            "{text:?}"
+        );
     }
 }

@@ -15,6 +15,7 @@
 
 pub mod cases;
 pub mod confirm;
+pub mod diff;
 pub mod engine;
 pub mod invariants;
 pub mod lint;
