@@ -78,6 +78,7 @@ codes! {
     WaiverError => "waiver-error", "a waiver names no target or two, or lacks its justification or approver";
     UnknownScenario => "unknown-scenario", "a waiver names a scenario that does not exist";
     GitError => "git-error", "a git revision could not be read";
+    SolverMissing => "solver-missing", "`lexgate verify` needs the cvc5 solver, which was not found";
 }
 
 impl fmt::Display for Code {

@@ -12,6 +12,10 @@ use crate::diagnostic::{did_you_mean, Code, Diag, Diagnostics};
 use crate::source::display_name;
 use crate::waiver;
 
+/// `policies/<regime>/invariants.cedar`: the legal invariants `lexgate verify`
+/// proves, not policies; the loader leaves it out of the regime's policies.
+pub const INVARIANTS_FILE_NAME: &str = "invariants.cedar";
+
 /// The files of one regime.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RegimeFiles {
@@ -19,7 +23,7 @@ pub struct RegimeFiles {
     pub name: String,
     /// `policies/<regime>/*.cedarschema` (exactly one expected).
     pub schemas: Vec<PathBuf>,
-    /// `policies/<regime>/**/*.cedar`, sorted.
+    /// `policies/<regime>/**/*.cedar`, sorted, except the invariants file.
     pub policies: Vec<PathBuf>,
     /// `policies/<regime>/derive.yaml`, if present.
     pub derive: Option<PathBuf>,
@@ -65,6 +69,9 @@ pub fn discover(root: &Path, diags: &mut Diagnostics) -> Vec<RegimeFiles> {
         for path in walk(root, &policies_dir.join(&name), diags) {
             match extension(root, &path, diags) {
                 Some("cedarschema") => files.schemas.push(path),
+                Some("cedar")
+                    if path.parent() == Some(policies_dir.join(&name).as_path())
+                        && path.file_name().is_some_and(|f| f == INVARIANTS_FILE_NAME) => {}
                 Some("cedar") => files.policies.push(path),
                 Some("yaml")
                     if path

@@ -32,6 +32,7 @@ pub mod scenario;
 pub mod schema;
 pub mod slice;
 pub mod source;
+pub mod verify;
 pub mod waiver;
 pub mod yaml;
 

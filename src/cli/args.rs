@@ -97,6 +97,9 @@ pub enum Command {
     Diff(DiffArgs),
     /// Change one legal condition at a time and report the changes no scenario notices; with --min-score, a CI gate.
     Mutate(MutateArgs),
+    /// Prove properties of the policies for every request with the cvc5 solver:
+    /// no evaluation errors, lint, and the legal invariants of invariants.cedar.
+    Verify(VerifyArgs),
 }
 
 /// Which regimes, requirements and scenarios to take.
@@ -316,6 +319,12 @@ pub struct DiffArgs {
     /// Output format.
     #[arg(long, short = 'f', value_enum, default_value_t = DiffFormat::Text)]
     pub format: DiffFormat,
+    /// Compare the policies for every request with the cvc5 solver (per
+    /// regime and request environment: equivalent, more or less permissive,
+    /// or both, with a witness for each direction) instead of the scenarios'
+    /// decisions. Both versions are compiled against the new schema.
+    #[arg(long, conflicts_with_all = ["requirement", "scenario", "as_of"])]
+    pub symbolic: bool,
 }
 
 /// Output formats of `diff`.
@@ -335,7 +344,7 @@ pub enum DiffFormat {
     after_help = "A mutant is killed when a scenario that passes on the original policies no longer \
 passes; it survives when none notices. Score = killed / (killed + survived). Invalid mutants (the \
 mutated policy fails strict validation, or the derived dates do not load) are counted, not run. \
-Survivors may include equivalent mutants until `lexgate verify` exists."
+Survivors may include equivalent mutants, which decide every request as the original does."
 )]
 pub struct MutateArgs {
     /// Only regimes whose name contains this text, or matches this glob.
@@ -367,4 +376,46 @@ pub enum MutateFormat {
     Markdown,
     /// SARIF 2.1.0: a result per surviving mutant.
     Sarif,
+}
+
+/// `lexgate verify`.
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Needs cvc5 (`apt-get install -y cvc5`, or CVC5=/path/to/cvc5). Checks, in every \
+request environment of each regime's schema: that no policy can raise an evaluation error; lint \
+(vacuous, shadowed, redundant and equivalent policies; acknowledge one with @lint_ok(\"<kind>: why\")); \
+and the legal invariants of policies/<regime>/invariants.cedar (@kind upper, lower or never). A \
+failed property comes with a counterexample written as a scenario, confirmed by Cedar's authorizer.\n\n\
+Exit codes: 0 everything proved, 1 a property fails or is unknown, or a lint error stands, 2 invalid \
+input or no solver."
+)]
+pub struct VerifyArgs {
+    /// Only regimes whose name contains this text, or matches this glob.
+    #[arg(long, value_name = "PATTERN")]
+    pub regime: Vec<String>,
+    /// Output format.
+    #[arg(long, short = 'f', value_enum, default_value_t = VerifyFormat::Human)]
+    pub format: VerifyFormat,
+    /// Write the output to this file (atomically) instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Append every counterexample, as a scenario, to this case file (created when absent).
+    #[arg(long, value_name = "FILE")]
+    pub write_cases: Option<PathBuf>,
+    /// The time limit of one solver query, in seconds; a query that runs out is `unknown`.
+    #[arg(long, value_name = "SECONDS", default_value_t = 30)]
+    pub timeout: u64,
+}
+
+/// Output formats of `verify`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum VerifyFormat {
+    /// For a terminal.
+    Human,
+    /// For machines.
+    Json,
+    /// SARIF 2.1.0 for code scanning.
+    Sarif,
+    /// JUnit XML for CI.
+    Junit,
 }

@@ -28,6 +28,9 @@ pub fn run(global: &GlobalArgs, args: &DiffArgs, term: &Terminal) -> Exit {
         },
         None => Checkout::folder(&global.root.display().to_string(), &global.root),
     };
+    if args.symbolic {
+        return super::verify::symbolic_diff(args, &old, &new, term);
+    }
     let (Some(old_report), Some(new_report)) = (
         evaluate(global, args, &old, "old", term),
         evaluate(global, args, &new, "new", term),

@@ -17,6 +17,7 @@ mod report;
 mod schema;
 mod terminal;
 mod validate;
+mod verify;
 
 use std::process::ExitCode;
 
@@ -78,6 +79,7 @@ pub fn main() -> ExitCode {
         Command::Reject(args) => baseline::reject(&cli.global, args, &term),
         Command::Diff(args) => diff::run(&cli.global, args, &term),
         Command::Mutate(args) => mutate::run(&cli.global, args, &term),
+        Command::Verify(args) => verify::run(&cli.global, args, &term),
     };
     exit.into()
 }
