@@ -31,10 +31,12 @@ pub fn run(global: &GlobalArgs, args: &CoverageArgs, term: &Terminal) -> Exit {
     term.out(&text);
     let mut exit = Exit::Ok;
     if !below.is_empty() {
-        term.err(&format!(
-            "error: coverage below the minimum (or, with --strict, deny scenarios not pinned to their forbid) in {}\n",
-            below.join(", ")
-        ));
+        let what = if args.strict {
+            "coverage below the minimum, or deny scenarios not pinned to their forbid,"
+        } else {
+            "coverage below the minimum"
+        };
+        term.err(&format!("error: {what} in {}\n", below.join(", ")));
         exit = Exit::Failed;
     }
     if args.fail_on_gaps && !with_gaps.is_empty() {
