@@ -1,13 +1,14 @@
 //! `lexgate mutate` on a small project written in a temporary folder: a
 //! deadline policy (`context.now < resource.due`) whose boundary no scenario
 //! tests at first, so the `<` → `<=` mutant survives; a boundary scenario
-//! then kills it.
+//! then kills it. With cvc5, the survivor comes with that scenario, and the
+//! scope change that the schema makes harmless is counted as equivalent.
 
 mod common;
 
 use std::path::Path;
 
-use common::run;
+use common::{have_cvc5, run};
 
 const SCHEMA: &str = r#"namespace Tiny {
   entity Person;
@@ -20,7 +21,7 @@ const POLICY: &str = r#"// 1: a document may be read until it is due.
 @id("tiny-due")
 @clause("1")
 @requirement("TINY-DUE")
-permit (principal, action, resource)
+permit (principal, action == Tiny::Action::"read", resource)
 when {
   context.now < resource.due
 };
@@ -100,22 +101,82 @@ fn mutate(dir: &Path, args: &[&str]) -> (i32, String, String) {
 #[test]
 fn the_boundary_mutant_survives_until_a_boundary_scenario_exists() {
     let dir = project(false);
-    let (code, out, err) = mutate(dir.path(), &[]);
+    let (code, out, err) = mutate(dir.path(), &["--no-solver"]);
     assert_eq!(code, 0, "{err}");
     insta::assert_snapshot!("mutate_without_boundary", out);
     assert!(out.contains("+ context.now <= resource.due"), "{out}");
 
     let dir = project(true);
-    let (code, out, err) = mutate(dir.path(), &[]);
+    let (code, out, err) = mutate(dir.path(), &["--no-solver"]);
     assert_eq!(code, 0, "{err}");
     assert!(!out.contains("relational-boundary"), "{out}");
-    assert!(out.contains("100.0%"), "{out}");
+    // The action constraint is the only survivor: no scenario can tell it
+    // apart, because `read` is the schema's only action.
+    assert!(out.contains("widen-scope"), "{out}");
+}
+
+/// The mutants of the JSON output with this operator.
+fn with_operator(json: &str, operator: &str) -> Vec<serde_json::Value> {
+    let v: serde_json::Value = serde_json::from_str(json).unwrap();
+    v["regimes"][0]["mutants"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|m| m["operator"] == operator)
+        .cloned()
+        .collect()
+}
+
+#[test]
+fn with_cvc5_an_equivalent_mutant_is_counted_apart_and_a_survivor_gets_the_scenario_that_kills_it()
+{
+    if !have_cvc5("with_cvc5_an_equivalent_mutant_is_counted_apart_and_a_survivor_gets_the_scenario_that_kills_it") {
+        return;
+    }
+    let dir = project(false);
+    let (code, json, err) = mutate(dir.path(), &["--format", "json"]);
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(v["equivalence_checked"], true);
+
+    let widened = with_operator(&json, "widen-scope");
+    assert_eq!(widened.len(), 1, "{json}");
+    assert_eq!(widened[0]["status"], "equivalent", "{json}");
+    assert_eq!(v["regimes"][0]["equivalent"], 1);
+
+    let boundary = with_operator(&json, "relational-boundary");
+    let survivor = boundary
+        .iter()
+        .find(|m| m["status"] == "survived")
+        .unwrap_or_else(|| panic!("{json}"));
+    assert_eq!(survivor["witness"]["confirmation"]["state"], "confirmed");
+    let yaml = survivor["witness"]["yaml"].as_str().unwrap();
+    assert!(yaml.contains("expect: deny"), "{yaml}");
+
+    // Pasted into the case file, the solver's scenario passes on the
+    // policies and kills the mutant.
+    let cases = dir.path().join("cases/tiny/reading.yaml");
+    let text = std::fs::read_to_string(&cases).unwrap();
+    std::fs::write(&cases, format!("{text}{yaml}")).unwrap();
+    let (code, out, err) = run(dir.path(), &["check"]);
+    assert_eq!(code, 0, "{out}{err}");
+    let (code, json, err) = mutate(dir.path(), &["--format", "json", "--min-score", "100"]);
+    assert_eq!(code, 0, "{json}{err}");
+    assert!(with_operator(&json, "relational-boundary")
+        .iter()
+        .all(|m| m["status"] == "killed"));
+
+    let (_, human, _) = mutate(dir.path(), &[]);
+    assert!(
+        human.contains("cvc5 compared every surviving policy mutant"),
+        "{human}"
+    );
 }
 
 #[test]
 fn min_score_is_a_gate() {
     let dir = project(false);
-    let (code, _, err) = mutate(dir.path(), &["--min-score", "100"]);
+    let (code, _, err) = mutate(dir.path(), &["--no-solver", "--min-score", "100"]);
     assert_eq!(code, 1);
     assert!(err.contains("mutation score below 100% in tiny"), "{err}");
     let (code, _, _) = mutate(dir.path(), &["--min-score", "50"]);

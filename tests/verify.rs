@@ -10,7 +10,7 @@ mod common;
 
 use std::path::Path;
 
-use common::run;
+use common::{have_cvc5, run};
 
 const SCHEMA: &str = r#"namespace Tiny {
   entity Person { ok: Bool };
@@ -92,17 +92,6 @@ fn tiny(extra_policies: &str) -> tempfile::TempDir {
     write(d, "cases/tiny/requirements.yaml", CATALOGUE);
     write(d, "cases/tiny/access.yaml", CASES);
     dir
-}
-
-/// True when cvc5 can be found; otherwise a loud line on stderr.
-fn have_cvc5(test: &str) -> bool {
-    let found = lexgate::verify::solver::find_cvc5().is_some();
-    if !found {
-        eprintln!(
-            "SKIPPED: cvc5 not found — {test} did not run (install it: apt-get install -y cvc5)"
-        );
-    }
-    found
 }
 
 #[test]

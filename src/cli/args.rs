@@ -344,7 +344,10 @@ pub enum DiffFormat {
     after_help = "A mutant is killed when a scenario that passes on the original policies no longer \
 passes; it survives when none notices. Score = killed / (killed + survived). Invalid mutants (the \
 mutated policy fails strict validation, or the derived dates do not load) are counted, not run. \
-Survivors may include equivalent mutants, which decide every request as the original does."
+When cvc5 is found ($CVC5, then PATH) and --no-solver is not given, every surviving policy mutant \
+is compared with the original for every request: an equivalent one (it decides every request \
+alike) is counted apart and left out of the score; any other comes with a scenario that kills it. \
+Without the solver, survivors may include equivalent mutants."
 )]
 pub struct MutateArgs {
     /// Only regimes whose name contains this text, or matches this glob.
@@ -363,6 +366,12 @@ pub struct MutateArgs {
     /// Exit 1 when a selected regime's mutation score is below PCT percent.
     #[arg(long, value_name = "PCT")]
     pub min_score: Option<f64>,
+    /// Do not ask cvc5 which survivors are equivalent (they then count as survivors).
+    #[arg(long)]
+    pub no_solver: bool,
+    /// The time limit of one solver query, in seconds; a survivor whose query runs out stays a survivor.
+    #[arg(long, value_name = "SECONDS", default_value_t = 30)]
+    pub timeout: u64,
 }
 
 /// Output formats of `mutate`.

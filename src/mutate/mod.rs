@@ -4,9 +4,10 @@
 //! ([`operators`]) or in a derived date ([`derive_ops`]) — and the regime's
 //! scenarios are evaluated against it. A mutant is killed when a scenario
 //! that passes on the original no longer does; a surviving mutant is a
-//! condition no scenario tests, or an equivalent change: telling the two
-//! apart needs the symbolic verifier, so survivors may include equivalent
-//! mutants until `lexgate verify` exists.
+//! condition no scenario tests, or an equivalent change. With a solver, each
+//! surviving policy mutant is compared with the original for every request
+//! ([`equivalence`]): proved equivalent, it is counted apart; otherwise the
+//! solver's request becomes a scenario that kills it.
 //!
 //! Case files are lowered once and shared by every policy mutant; only the
 //! few derive mutants lower their regime again (derived attributes are
@@ -14,6 +15,7 @@
 //! the mutants' own order, so the output never depends on the thread count.
 
 pub mod derive_ops;
+pub mod equivalence;
 pub mod model;
 pub mod operators;
 pub mod render;
@@ -36,6 +38,8 @@ use crate::policies::PolicyInfo;
 use crate::scenario::ScenarioFile;
 use crate::slice::PolicySlices;
 use crate::source::{display_name, SourceFile};
+use crate::verify::model::Counterexample;
+use crate::verify::solver::{Session, SolverConfig};
 use crate::{yaml, RunOptions};
 
 use model::{
@@ -54,6 +58,9 @@ pub struct MutateOptions {
     /// `--requirement` patterns: only policies serving a matching
     /// requirement are mutated (and no derived dates).
     pub requirements: Vec<String>,
+    /// The solver that tells equivalent mutants from survivors; none: not
+    /// told apart.
+    pub solver: Option<SolverConfig>,
 }
 
 /// Loads the project (with the same diagnostics as `check`), mutates the
@@ -73,11 +80,18 @@ pub fn run(root: &Path, options: &MutateOptions) -> Result<MutationReport, Vec<D
         .iter()
         .map(|regime| {
             let files = found.iter().find(|f| f.name == regime.name);
-            mutate_regime(root, regime, files, &resolved.selection)
+            mutate_regime(
+                root,
+                regime,
+                files,
+                &resolved.selection,
+                options.solver.as_ref(),
+            )
         })
         .collect();
     Ok(MutationReport {
         version: VERSION,
+        equivalence_checked: options.solver.is_some(),
         regimes,
     })
 }
@@ -112,6 +126,7 @@ fn mutate_regime(
     regime: &Regime,
     files: Option<&RegimeFiles>,
     selection: &Selection,
+    solver: Option<&SolverConfig>,
 ) -> RegimeMutations {
     let authorizer = Authorizer::new();
     let slices = PolicySlices::new(&regime.policies.set, &regime.schema.cedar);
@@ -176,12 +191,14 @@ fn mutate_regime(
         );
     }
 
-    let outcomes: Vec<(MutantStatus, Option<String>, Option<String>)> =
-        jobs.par_iter().map(|job| shared.run(job)).collect();
+    let ids = mutant_ids(&regime.name, &jobs);
+    let mut outcomes: Vec<Fate> = jobs.par_iter().map(|job| shared.run(job)).collect();
+    if let Some(config) = solver {
+        shared.tell_equivalents(config, &jobs, &ids, &mut outcomes);
+    }
 
-    let mut positions: BTreeMap<(String, Operator), usize> = BTreeMap::new();
     let mut mutants = Vec::new();
-    for (job, (status, killed_by, reason)) in jobs.iter().zip(outcomes) {
+    for ((job, id), fate) in jobs.iter().zip(ids).zip(outcomes) {
         let (target, clause, requirements, file, line, m_op, before, after) = match job {
             Job::Policy { info, mutant, .. } => (
                 info.id.clone(),
@@ -204,16 +221,8 @@ fn mutate_regime(
                 mutant.after.clone(),
             ),
         };
-        let n = positions.entry((target.clone(), m_op)).or_default();
-        *n += 1;
         mutants.push(MutantResult {
-            id: format!(
-                "{}/{}/{}/{}",
-                regime.name,
-                target.replace(": ", "/"),
-                m_op,
-                n
-            ),
+            id,
             target,
             clause,
             requirements,
@@ -222,9 +231,10 @@ fn mutate_regime(
             operator: m_op,
             before,
             after,
-            status,
-            killed_by,
-            reason,
+            status: fate.status,
+            killed_by: fate.killed_by,
+            reason: fate.reason,
+            witness: fate.witness,
         });
     }
 
@@ -255,21 +265,73 @@ fn mutate_regime(
     }
 }
 
+/// The target of a job: the policy's `@id`, or `derive.yaml: <rule>`.
+fn target_of(job: &Job<'_>) -> (String, Operator) {
+    match job {
+        Job::Policy { info, mutant, .. } => (info.id.clone(), mutant.operator),
+        Job::Derive { mutant, .. } => (format!("derive.yaml: {}", mutant.target), mutant.operator),
+    }
+}
+
+/// Stable ids, `regime/policy/operator/n`, n counting from 1 per policy and
+/// operator in the jobs' order.
+fn mutant_ids(regime: &str, jobs: &[Job<'_>]) -> Vec<String> {
+    let mut positions: BTreeMap<(String, Operator), usize> = BTreeMap::new();
+    jobs.iter()
+        .map(|job| {
+            let (target, op) = target_of(job);
+            let n = positions.entry((target.clone(), op)).or_default();
+            *n += 1;
+            format!("{regime}/{}/{op}/{n}", target.replace(": ", "/"))
+        })
+        .collect()
+}
+
 /// The line of the mutated expression when the policy's source text holds
 /// it as Cedar prints it, else the line of the policy's `@id`. (Cedar's
 /// syntax tree has no source locations; this only places the report.)
 fn line_of(info: &PolicyInfo, before: &str) -> usize {
     let lines_before = |at: usize| info.text[..at].matches('\n').count();
     let id_at = info.text.find("@id(").unwrap_or(0);
+    let line_at = |at: usize| (info.line + lines_before(at)).saturating_sub(lines_before(id_at));
     match info.text.find(before) {
-        Some(at) if !before.is_empty() => {
-            (info.line + lines_before(at)).saturating_sub(lines_before(id_at))
-        }
+        Some(at) if !before.is_empty() => line_at(at),
+        // A scope as Cedar prints it rarely matches the text: the line of
+        // the effect keyword that opens the scope.
+        _ if before.starts_with("permit") || before.starts_with("forbid") => info.text[id_at..]
+            .match_indices(&before[..6])
+            .map(|(at, _)| id_at + at)
+            .find(|&at| at == 0 || info.text.as_bytes()[at - 1] == b'\n')
+            .map_or(info.line, line_at),
         _ => info.line,
     }
 }
 
-type Fate = (MutantStatus, Option<String>, Option<String>);
+/// What became of one mutant.
+struct Fate {
+    status: MutantStatus,
+    killed_by: Option<String>,
+    reason: Option<String>,
+    witness: Option<Counterexample>,
+}
+
+impl Fate {
+    fn of(status: MutantStatus) -> Self {
+        Self {
+            status,
+            killed_by: None,
+            reason: None,
+            witness: None,
+        }
+    }
+
+    fn killed(by: &str) -> Self {
+        Self {
+            killed_by: Some(by.to_string()),
+            ..Self::of(MutantStatus::Killed)
+        }
+    }
+}
 
 impl Shared<'_> {
     fn run(&self, job: &Job<'_>) -> Fate {
@@ -279,28 +341,30 @@ impl Shared<'_> {
         }
     }
 
-    fn run_policy(&self, id: &PolicyId, mutant: &PolicyMutant) -> Fate {
-        let replacement = match &mutant.policy {
-            Ok(p) => p,
-            Err(why) => return invalid(why.clone()),
-        };
+    /// The regime's policy set with `mutant` in place of policy `id`, or
+    /// why it cannot be built (the mutant is then invalid).
+    fn mutant_set(&self, id: &PolicyId, mutant: &PolicyMutant) -> Result<PolicySet, String> {
+        let replacement = mutant.policy.as_ref().map_err(Clone::clone)?;
         let mut set = self.regime.policies.set.clone();
         if set.remove_static(id.clone()).is_err() {
-            return invalid("the policy could not be replaced".to_string());
+            return Err("the policy could not be replaced".to_string());
         }
         if let Some(p) = replacement {
-            let alone = match PolicySet::from_policies([p.clone()]) {
-                Ok(s) => s,
-                Err(e) => return invalid(e.to_string()),
-            };
+            let alone = PolicySet::from_policies([p.clone()]).map_err(|e| e.to_string())?;
             let result = self.validator.validate(&alone, ValidationMode::Strict);
             if let Some(e) = result.validation_errors().next() {
-                return invalid(e.to_string());
+                return Err(e.to_string());
             }
-            if let Err(e) = set.add(p.clone()) {
-                return invalid(e.to_string());
-            }
+            set.add(p.clone()).map_err(|e| e.to_string())?;
         }
+        Ok(set)
+    }
+
+    fn run_policy(&self, id: &PolicyId, mutant: &PolicyMutant) -> Fate {
+        let set = match self.mutant_set(id, mutant) {
+            Ok(set) => set,
+            Err(why) => return invalid(why),
+        };
         let slices = PolicySlices::new(&set, &self.regime.schema.cedar);
         for (s, fixtures) in &self.passing {
             let before = self.slices.for_request(&s.request);
@@ -309,10 +373,72 @@ impl Shared<'_> {
                 continue;
             }
             if run_with(&self.authorizer, after, s, fixtures).status != Status::Pass {
-                return (MutantStatus::Killed, Some(s.info.name.clone()), None);
+                return Fate::killed(&s.info.name);
             }
         }
-        (MutantStatus::Survived, None, None)
+        Fate::of(MutantStatus::Survived)
+    }
+
+    /// Asks the solver about every surviving policy mutant: equivalent ones
+    /// change status; the others get the scenario that kills them, or the
+    /// reason the solver could not decide.
+    fn tell_equivalents(
+        &self,
+        config: &SolverConfig,
+        jobs: &[Job<'_>],
+        ids: &[String],
+        outcomes: &mut [Fate],
+    ) {
+        let environments = equivalence::Environments::of(self.regime);
+        let survivors: Vec<(usize, &PolicyId, &PolicyInfo, &PolicyMutant)> = jobs
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| outcomes[*i].status == MutantStatus::Survived)
+            .filter_map(|(i, job)| match job {
+                Job::Policy { id, info, mutant } => Some((i, id, *info, mutant.as_ref())),
+                Job::Derive { .. } => None,
+            })
+            .collect();
+        let verdicts: Vec<(usize, equivalence::Verdict)> = survivors
+            .par_iter()
+            .map_init(
+                || Session::start(config),
+                |session, &(i, id, info, mutant)| {
+                    let verdict = match (session, self.regime.policies.set.policy(id)) {
+                        (Err(e), _) => equivalence::Verdict::Unknown(e.clone()),
+                        (Ok(_), None) => {
+                            equivalence::Verdict::Unknown("the policy is gone".to_string())
+                        }
+                        (Ok(session), Some(original)) => match self.mutant_set(id, mutant) {
+                            Err(why) => equivalence::Verdict::Unknown(why),
+                            Ok(set) => equivalence::judge(
+                                session,
+                                self.regime,
+                                &environments,
+                                &equivalence::Candidate {
+                                    id: &ids[i],
+                                    requirements: &info.requirements,
+                                    original,
+                                    changed: mutant.policy.as_ref().ok().and_then(Option::as_ref),
+                                    policies: &set,
+                                },
+                            ),
+                        },
+                    };
+                    (i, verdict)
+                },
+            )
+            .collect();
+        for (i, verdict) in verdicts {
+            let fate = &mut outcomes[i];
+            match verdict {
+                equivalence::Verdict::Equivalent => fate.status = MutantStatus::Equivalent,
+                equivalence::Verdict::Differs(cx) => fate.witness = Some(*cx),
+                equivalence::Verdict::Unknown(why) => {
+                    fate.reason = Some(format!("not compared with the solver: {why}"))
+                }
+            }
+        }
     }
 
     fn run_derive(&self, mutant: &derive_ops::DeriveMutant, file: &str) -> Fate {
@@ -356,16 +482,19 @@ impl Shared<'_> {
                 let policies = self.slices.for_request(&s.request);
                 if run_with(&self.authorizer, policies, s, &lowered.fixtures).status != Status::Pass
                 {
-                    return (MutantStatus::Killed, Some(s.info.name.clone()), None);
+                    return Fate::killed(&s.info.name);
                 }
             }
         }
-        (MutantStatus::Survived, None, None)
+        Fate::of(MutantStatus::Survived)
     }
 }
 
 fn invalid(reason: String) -> Fate {
-    (MutantStatus::Invalid, None, Some(reason))
+    Fate {
+        reason: Some(reason),
+        ..Fate::of(MutantStatus::Invalid)
+    }
 }
 
 fn first_message(diags: Diagnostics) -> String {

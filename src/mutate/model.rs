@@ -5,6 +5,8 @@ use std::fmt;
 
 use serde::Serialize;
 
+use crate::verify::model::Counterexample;
+
 /// A mutation operator.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "kebab-case")]
@@ -84,9 +86,11 @@ impl fmt::Display for Operator {
 pub enum MutantStatus {
     /// A scenario that passes on the original no longer passes.
     Killed,
-    /// Every scenario still passes: a condition nothing tests (or an
-    /// equivalent mutant, which cannot be told apart yet).
+    /// Every scenario still passes: a condition nothing tests (or, when the
+    /// solver was not asked or could not decide, perhaps an equivalent mutant).
     Survived,
+    /// The solver proved that it decides every request as the original does.
+    Equivalent,
     /// Fails to parse, validate or derive: not run.
     Invalid,
 }
@@ -119,9 +123,13 @@ pub struct MutantResult {
     /// The first scenario that noticed (killed mutants).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub killed_by: Option<String>,
-    /// Why it is invalid.
+    /// Why it is invalid, or why the solver could not compare a survivor.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
+    /// For a survivor: a scenario the solver found that tells it from the
+    /// original (its `expect` is what the policies decide today).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub witness: Option<Counterexample>,
 }
 
 /// Counts over a set of mutants.
@@ -133,7 +141,7 @@ pub struct Counts {
     pub killed: usize,
     /// Noticed by none.
     pub survived: usize,
-    /// Proved equivalent: always 0 until `lexgate verify` exists.
+    /// Proved equivalent by the solver (left out of the score).
     pub equivalent: usize,
     /// Not run: the mutated policy set is not valid.
     pub invalid: usize,
@@ -151,6 +159,7 @@ impl Counts {
             match m.status {
                 MutantStatus::Killed => c.killed += 1,
                 MutantStatus::Survived => c.survived += 1,
+                MutantStatus::Equivalent => c.equivalent += 1,
                 MutantStatus::Invalid => c.invalid += 1,
             }
         }
@@ -202,6 +211,8 @@ pub struct RegimeMutations {
 pub struct MutationReport {
     /// The format's version.
     pub version: u32,
+    /// True when the solver compared every survivor with the original.
+    pub equivalence_checked: bool,
     /// The regimes, by name.
     pub regimes: Vec<RegimeMutations>,
 }

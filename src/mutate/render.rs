@@ -5,9 +5,16 @@ use std::collections::BTreeMap;
 use std::fmt::Write;
 
 use super::model::{MutantResult, MutantStatus, MutationReport, RegimeMutations};
+use crate::verify::model::Confirmation;
 
 /// What the human and Markdown outputs say about equivalent mutants.
-pub const EQUIVALENT_NOTE: &str = "Survivors may include equivalent mutants (changes that cannot alter any decision): they cannot be told apart until `lexgate verify` exists, so `equivalent` is 0.";
+fn equivalent_note(report: &MutationReport) -> &'static str {
+    if report.equivalence_checked {
+        "cvc5 compared every surviving policy mutant with the original for every request: `equivalent` ones decide every request alike and are left out of the score; each other survivor comes with a scenario that kills it (its `expect` is what the policies decide today: check it against the source before pasting it into a case file)."
+    } else {
+        "Equivalent mutants were not told apart (no solver: install cvc5, or `--no-solver` was given), so survivors may include changes that cannot alter any decision."
+    }
+}
 
 /// The label of derived-date mutants among the requirements.
 const DERIVED: &str = "(derived dates)";
@@ -44,7 +51,7 @@ pub fn human(report: &MutationReport) -> String {
             c.score_text()
         );
     }
-    let _ = writeln!(out, "\n{EQUIVALENT_NOTE}");
+    let _ = writeln!(out, "\n{}", equivalent_note(report));
     for r in &report.regimes {
         let survivors: Vec<&MutantResult> = survivors(r).collect();
         if survivors.is_empty() {
@@ -72,6 +79,19 @@ pub fn human(report: &MutationReport) -> String {
                 );
                 let _ = writeln!(out, "      - {}", shorten(&m.before));
                 let _ = writeln!(out, "      + {}", shorten(&m.after));
+                if let Some(why) = &m.reason {
+                    let _ = writeln!(out, "      {why}");
+                }
+                if let Some(cx) = &m.witness {
+                    let _ = writeln!(
+                        out,
+                        "      a scenario that kills it ({}):",
+                        confirmation(&cx.confirmation)
+                    );
+                    for line in cx.yaml.lines() {
+                        let _ = writeln!(out, "      {line}");
+                    }
+                }
             }
         }
     }
@@ -104,7 +124,7 @@ pub fn markdown(report: &MutationReport) -> String {
             c.score_text()
         );
     }
-    let _ = writeln!(out, "\n{EQUIVALENT_NOTE}");
+    let _ = writeln!(out, "\n{}", equivalent_note(report));
     for r in &report.regimes {
         let survivors: Vec<&MutantResult> = survivors(r).collect();
         if survivors.is_empty() {
@@ -129,6 +149,17 @@ pub fn markdown(report: &MutationReport) -> String {
                     code(&m.before),
                     code(&m.after)
                 );
+                if let Some(why) = &m.reason {
+                    let _ = writeln!(out, "  - {why}");
+                }
+                if let Some(cx) = &m.witness {
+                    let _ = writeln!(
+                        out,
+                        "\n  A scenario that kills it ({}):\n\n  ```yaml\n{}  ```\n",
+                        confirmation(&cx.confirmation),
+                        indent(&cx.yaml, "  ")
+                    );
+                }
             }
             out.push('\n');
         }
@@ -159,6 +190,19 @@ fn by_requirement<'a>(survivors: &[&'a MutantResult]) -> Vec<(String, Vec<&'a Mu
         }
     }
     groups.into_iter().map(|((_, k), v)| (k, v)).collect()
+}
+
+/// How far Cedar's authorizer bears a witness out, in words.
+fn confirmation(c: &Confirmation) -> String {
+    match c {
+        Confirmation::Confirmed => "confirmed by Cedar's authorizer".to_string(),
+        Confirmation::NeedsReview(why) => format!("needs review: {why}"),
+        Confirmation::VerifierFault(why) => format!("NOT confirmed, a verifier fault: {why}"),
+    }
+}
+
+fn indent(text: &str, by: &str) -> String {
+    text.lines().map(|l| format!("{by}{l}\n")).collect()
 }
 
 fn shorten(text: &str) -> String {

@@ -26,10 +26,16 @@ pub fn render(report: &MutationReport) -> String {
             } else {
                 format!(" ({}, clause {})", m.requirements.join(", "), m.clause)
             };
-            let text = format!(
+            let mut text = format!(
                 "{}: no scenario notices this change of `{}`{requirement}: {} → {} [{}]",
                 r.regime, m.target, m.before, m.after, m.operator
             );
+            if let Some(cx) = &m.witness {
+                text.push_str(&format!(
+                    "\nA scenario that kills it (found by the solver):\n{}",
+                    cx.yaml
+                ));
+            }
             let physical = PhysicalLocation::builder()
                 .artifact_location(ArtifactLocation::builder().uri(m.file.clone()).build())
                 .region(Region::builder().start_line(m.line.max(1) as i64).build())

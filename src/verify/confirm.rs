@@ -27,6 +27,17 @@ pub enum Expectation {
     Errors(String),
     /// This invariant is broken.
     Invariant(Box<Invariant>),
+    /// A mutant decides otherwise than the regime's policies.
+    Mutant {
+        /// The mutant's id.
+        id: String,
+        /// The requirements of the mutated policy.
+        requirements: Vec<String>,
+        /// The regime's policy set with the mutant in place of the original.
+        policies: Box<PolicySet>,
+        /// True when the original allows the request (and the mutant denies it).
+        original_allows: bool,
+    },
 }
 
 impl Expectation {
@@ -71,6 +82,30 @@ impl Expectation {
                     ))
                 }
             }
+            Expectation::Mutant {
+                policies: mutant,
+                original_allows,
+                ..
+            } => {
+                let m = authorizer
+                    .is_authorized(request, mutant, entities)
+                    .decision();
+                let p = policies.decision();
+                let expected = if *original_allows {
+                    Decision::Allow
+                } else {
+                    Decision::Deny
+                };
+                if p == expected && m != expected {
+                    Ok(())
+                } else {
+                    Err(format!(
+                        "Cedar's authorizer says {} for the policies and {} for the mutant",
+                        word(p),
+                        word(m)
+                    ))
+                }
+            }
         }
     }
 
@@ -92,6 +127,19 @@ impl Expectation {
                     Kind::Upper | Kind::Never => "deny",
                 },
                 format!("invariant `{}` ({}): {}", inv.id, inv.clause, inv.summary),
+            ),
+            Expectation::Mutant {
+                id,
+                requirements,
+                original_allows,
+                ..
+            } => (
+                id.clone(),
+                requirements.clone(),
+                if *original_allows { "allow" } else { "deny" },
+                format!(
+                    "tells mutant {id} from the policies; `expect` is what the policies decide today: check it against the source before pasting"
+                ),
             ),
         }
     }
@@ -120,7 +168,10 @@ pub fn counterexample(
             .map(|i| i.requirements.clone())
             .unwrap_or_default();
     }
-    let name = format!("verify: {subject} fails ({environment})");
+    let name = match expectation {
+        Expectation::Mutant { .. } => format!("mutate: kills {subject} ({environment})"),
+        _ => format!("verify: {subject} fails ({environment})"),
+    };
     let meta = ScenarioMeta {
         name: &name,
         requirements: &requirements,
