@@ -14,6 +14,7 @@ pub mod catalogue;
 pub mod decision_diff;
 pub mod derive;
 pub mod diagnostic;
+pub mod diagnostic_format;
 pub mod discover;
 pub mod evaluate;
 pub mod explain;

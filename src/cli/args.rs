@@ -38,6 +38,23 @@ pub struct GlobalArgs {
     /// The date waivers expire against, YYYY-MM-DD [default: the current date].
     #[arg(long, global = true, value_name = "DATE")]
     pub today: Option<String>,
+    /// How problems in the input are printed: for people (on standard
+    /// error), as JSON Lines (standard error, one object per problem), or as
+    /// GitHub annotations (standard output, so that a pull request shows each
+    /// at its line).
+    #[arg(long, global = true, value_enum, value_name = "FORMAT", default_value_t = ErrorFormat::Human)]
+    pub error_format: ErrorFormat,
+}
+
+/// How diagnostics are printed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ErrorFormat {
+    /// File, line, the text underlined and the help, for a terminal.
+    Human,
+    /// One JSON object per problem: code, message, help, file, places.
+    Json,
+    /// GitHub workflow commands (`::error file=…,line=…::…`).
+    Github,
 }
 
 /// The most threads `-j` takes: far beyond any machine's cores, well below

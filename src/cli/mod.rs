@@ -56,7 +56,7 @@ pub fn main() -> ExitCode {
             };
         }
     };
-    let term = terminal::Terminal::new(cli.global.color);
+    let term = terminal::Terminal::new(cli.global.color, cli.global.error_format);
     if let Some(jobs) = cli.global.jobs {
         // Only fails if a pool was already built, which cannot happen this early.
         let _ = rayon::ThreadPoolBuilder::new()
