@@ -259,6 +259,11 @@ pub trait Attributes {
 }
 
 impl Derivations {
+    /// The time zone whose midnight ends a legal day in the regime's country.
+    pub fn zone(&self) -> &TimeZone {
+        &self.zone
+    }
+
     /// Loads `derive.yaml`, checking every name against the schema.
     pub fn load(file: &SourceFile, schema: &RegimeSchema, diags: &mut Diagnostics) -> Option<Self> {
         let (spec, index) = match yaml::parse::<DeriveFile>(file) {

@@ -7,6 +7,8 @@ use std::collections::BTreeSet;
 use std::fmt::Write;
 
 use cedar_policy::{ActionConstraint, Entities, EntityUid};
+use jiff::tz::TimeZone;
+use jiff::Timestamp;
 use serde_json::Value as Json;
 
 use crate::catalogue::Requirement;
@@ -93,7 +95,11 @@ fn explain_one<'a>(
             .iter()
             .filter_map(|r| regime.catalogue.requirement(r))
             .collect(),
-        entities: involved(scenario, &entities),
+        entities: involved(
+            scenario,
+            &entities,
+            regime.derivations.as_ref().map(|d| d.zone()),
+        ),
         outcome,
         deciding,
         unapplied_permits,
@@ -112,7 +118,11 @@ fn scope_allows_action(constraint: &ActionConstraint, action: &EntityUid) -> boo
 
 /// The principal, the resource, the entities the context refers to, and the
 /// entities their attributes refer to (one step), in that order.
-fn involved(scenario: &LoweredScenario, entities: &Entities) -> Vec<(String, String)> {
+fn involved(
+    scenario: &LoweredScenario,
+    entities: &Entities,
+    zone: Option<&TimeZone>,
+) -> Vec<(String, String)> {
     let mut queue: Vec<EntityUid> = Vec::new();
     queue.extend(scenario.request.principal().cloned());
     queue.extend(scenario.request.resource().cloned());
@@ -136,7 +146,7 @@ fn involved(scenario: &LoweredScenario, entities: &Entities) -> Vec<(String, Str
         if i <= first_round {
             collect_refs(&json["attrs"], &mut queue);
         }
-        out.push((short_uid(&uid), describe_entity(&json)));
+        out.push((short_uid(&uid), describe_entity(&json, zone)));
     }
     out
 }
@@ -171,13 +181,13 @@ fn short_uid(uid: &EntityUid) -> String {
     format!("{ty}::{}", uid.id().unescaped())
 }
 
-fn describe_entity(json: &Json) -> String {
+fn describe_entity(json: &Json, zone: Option<&TimeZone>) -> String {
     let mut parts: Vec<String> = json["attrs"]
         .as_object()
         .map(|attrs| {
             attrs
                 .iter()
-                .map(|(k, v)| format!("{k} = {}", describe_value(v)))
+                .map(|(k, v)| format!("{k} = {}", describe_value(v, zone)))
                 .collect()
         })
         .unwrap_or_default();
@@ -198,19 +208,41 @@ fn describe_uid_json(v: &Json) -> String {
     format!("{short}::{}", v["id"].as_str().unwrap_or("?"))
 }
 
-fn describe_value(v: &Json) -> String {
+/// A moment in UTC, followed — when the regime has a legal time zone — by
+/// the same moment on the local clock:
+/// `2024-03-15T21:59:59.999Z (23:59:59 Fri 15 Mar 2024, Europe/Vilnius)`.
+pub fn moment_in_words(text: &str, zone: Option<&TimeZone>) -> String {
+    let (Some(zone), Ok(at)) = (zone, text.parse::<Timestamp>()) else {
+        return text.to_string();
+    };
+    let local = at.to_zoned(zone.clone());
+    format!(
+        "{text} ({}, {})",
+        local.strftime("%H:%M:%S %a %-d %b %Y"),
+        zone.iana_name().unwrap_or("local time")
+    )
+}
+
+fn describe_value(v: &Json, zone: Option<&TimeZone>) -> String {
     match v {
         Json::Object(map) if map.contains_key("__entity") => describe_uid_json(&map["__entity"]),
         Json::Object(map) if map.contains_key("__extn") => {
-            let arg = &map["__extn"]["arg"];
-            arg.as_str()
+            let extn = &map["__extn"];
+            let arg = &extn["arg"];
+            let text = arg
+                .as_str()
                 .map(str::to_string)
-                .unwrap_or_else(|| arg.to_string())
+                .unwrap_or_else(|| arg.to_string());
+            if extn["fn"] == "datetime" {
+                moment_in_words(&text, zone)
+            } else {
+                text
+            }
         }
         Json::Object(map) => {
             let inner: Vec<String> = map
                 .iter()
-                .map(|(k, v)| format!("{k}: {}", describe_value(v)))
+                .map(|(k, v)| format!("{k}: {}", describe_value(v, zone)))
                 .collect();
             format!("{{{}}}", inner.join(", "))
         }
@@ -218,7 +250,7 @@ fn describe_value(v: &Json) -> String {
             "[{}]",
             items
                 .iter()
-                .map(describe_value)
+                .map(|v| describe_value(v, zone))
                 .collect::<Vec<_>>()
                 .join(", ")
         ),
@@ -260,8 +292,9 @@ fn render_one(out: &mut String, e: &Explanation<'_>) {
     let _ = writeln!(out, "  who:   {}", s.summary.principal);
     let _ = writeln!(out, "  does:  {}", s.summary.action);
     let _ = writeln!(out, "  on:    {}", s.summary.resource);
+    let zone = e.regime.derivations.as_ref().map(|d| d.zone());
     if let Some(at) = &s.summary.at {
-        let _ = writeln!(out, "  when:  {at}");
+        let _ = writeln!(out, "  when:  {}", moment_in_words(at, zone));
     }
     for (k, v) in e
         .scenario
@@ -269,7 +302,7 @@ fn render_one(out: &mut String, e: &Explanation<'_>) {
         .iter()
         .filter(|(k, _)| k.as_str() != crate::lower::NOW)
     {
-        let _ = writeln!(out, "  context {k} = {}", describe_value(v));
+        let _ = writeln!(out, "  context {k} = {}", describe_value(v, zone));
     }
     let _ = writeln!(out, "\nThe entities involved");
     for (uid, attrs) in &e.entities {
@@ -337,4 +370,28 @@ fn policy(out: &mut String, p: &PolicyInfo, heading: &str) {
 
 fn one_line(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[cfg(test)]
+mod moment_tests {
+    use super::*;
+
+    #[test]
+    fn a_moment_is_also_given_on_the_regimes_clock() {
+        let riga = TimeZone::get("Europe/Riga").unwrap();
+        assert_eq!(
+            moment_in_words("2026-11-24T22:00:00Z", Some(&riga)),
+            "2026-11-24T22:00:00Z (00:00:00 Wed 25 Nov 2026, Europe/Riga)"
+        );
+        // Summer time: UTC+3.
+        assert_eq!(
+            moment_in_words("2026-07-01T20:59:59Z", Some(&riga)),
+            "2026-07-01T20:59:59Z (23:59:59 Wed 1 Jul 2026, Europe/Riga)"
+        );
+        assert_eq!(
+            moment_in_words("2026-07-01T20:59:59Z", None),
+            "2026-07-01T20:59:59Z"
+        );
+        assert_eq!(moment_in_words("not a moment", Some(&riga)), "not a moment");
+    }
 }
