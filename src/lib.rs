@@ -31,6 +31,7 @@ pub mod revision;
 pub mod scaffold;
 pub mod scenario;
 pub mod schema;
+pub mod schema_docs;
 pub mod slice;
 pub mod source;
 pub mod verify;

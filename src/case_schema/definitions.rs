@@ -11,6 +11,8 @@ use crate::discover::{discover, RegimeFiles};
 use crate::load::definitions;
 use crate::policies::PolicyInfo;
 use crate::schema::RegimeSchema;
+use crate::schema_docs::{attribute_docs, AttributeDocs};
+use crate::source::SourceFile;
 
 /// One regime's definitions.
 #[derive(Debug)]
@@ -25,6 +27,8 @@ pub struct RegimeDefinitions {
     pub policies: BTreeMap<String, PolicyInfo>,
     /// Attributes lexgate derives (and a case must not write), by entity type.
     pub derived: BTreeMap<String, BTreeSet<String>>,
+    /// What the schema's comments say each attribute means.
+    pub docs: AttributeDocs,
 }
 
 /// Loads the definitions of every regime under `root`; on any problem in
@@ -64,11 +68,20 @@ fn load_one(
             })
         })
         .collect();
+    // The schema files were read and parsed above; reading them again
+    // cannot fail in a way that matters here (their comments are a bonus).
+    let docs = files
+        .schemas
+        .iter()
+        .filter_map(|p| SourceFile::read(root, p).ok())
+        .flat_map(|f| attribute_docs(&f.text))
+        .collect();
     Some(RegimeDefinitions {
         name: files.name.clone(),
         schema,
         catalogue: catalogue?,
         policies: policies.info,
         derived,
+        docs,
     })
 }

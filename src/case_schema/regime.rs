@@ -212,6 +212,19 @@ fn entity(def: &RegimeDefinitions, ty: &str, decl: &EntityDecl, use_: Use) -> Js
     let derived = derived(def, ty);
     let complete = matches!(use_, Use::Fixture);
     let mut out = types::record(&def.schema, &decl.attrs, &derived, complete);
+    if let Some(properties) = out["properties"].as_object_mut() {
+        for (name, property) in properties.iter_mut() {
+            if let Some(doc) = def.docs.get(&(ty.to_string(), name.clone())) {
+                let kind = property["description"].as_str().unwrap_or_default();
+                property["description"] = if kind.is_empty() {
+                    doc.clone()
+                } else {
+                    format!("{doc} ({kind})")
+                }
+                .into();
+            }
+        }
+    }
     let mut description = match use_ {
         Use::Fixture => format!("a `{ty}`"),
         Use::Override => format!("a `{ty}` for this scenario only: the attributes that change"),
